@@ -1,0 +1,14 @@
+# Portable hypervisor core: built for arm64 into the image, and for the host by unit tests.
+HYP_OBJS += \
+	hyp/common/setup.o \
+	hyp/common/console.o \
+	hyp/common/page_alloc.o \
+	hyp/common/xmalloc.o \
+	hyp/common/bootfdt.o \
+	hyp/common/memmap.o \
+	hyp/common/timer.o \
+	hyp/common/sched_rr.o \
+	hyp/common/domain.o \
+	hyp/common/domain_build.o \
+	hyp/common/guest_fdt.o \
+	hyp/common/kernel_image.o

@@ -1,0 +1,281 @@
+/*
+ * Domains: creation, RAM, shutdown, crash and destruction.
+ * A shut-down domain is destroyed (its memory freed) once none of its vCPUs
+ * is left in a CPU's frame, when no control domain is there to decide; with
+ * every domain gone, the machine powers off.
+ */
+#include "types.h"
+#include <xen/sched.h>
+
+#include "bug.h"
+#include "console.h"
+#include "domain.h"
+#include "errno.h"
+#include "page_alloc.h"
+#include "percpu.h"
+#include "printk.h"
+#include "sched.h"
+#include "xmalloc.h"
+
+spinlock_t domlist_lock = SPINLOCK_INIT;
+struct list_head domlist = LIST_HEAD_INIT(domlist);
+
+__noreturn void arch_system_off(void);
+
+/* RAM of a domain, one allocator block each. */
+struct mem_chunk {
+    struct list_head link;
+    paddr_t pa;
+    ipa_t gpa;
+    unsigned int order;
+};
+
+const char *shutdown_reason_name(unsigned int reason)
+{
+    static const char *const names[] = {
+        [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+        [SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+        [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+    };
+    return reason < ARRAY_SIZE(names) && names[reason] ? names[reason] : "unknown";
+}
+
+struct domain *domain_create(domid_t domid, const char *name, unsigned int max_vcpus,
+                             bool privileged)
+{
+    if (max_vcpus == 0 || max_vcpus > CONFIG_MAX_VCPUS_PER_DOMAIN || domain_lookup(domid))
+        return NULL;
+    struct domain *d = xzalloc(struct domain);
+    if (!d)
+        return NULL;
+    d->domid = domid;
+    hyp_snprintf(d->name, sizeof(d->name), "%s", name);
+    d->is_privileged = privileged;
+    d->max_vcpus = max_vcpus;
+    spin_lock_init(&d->lock);
+    list_init(&d->mem_chunks);
+    if (arch_domain_init(d)) {
+        xfree(d);
+        return NULL;
+    }
+    for (unsigned int i = 0; i < max_vcpus; i++) {
+        if (!vcpu_create(d, i)) {
+            domain_destroy(d);
+            return NULL;
+        }
+    }
+    spin_lock(&domlist_lock);
+    list_add_tail(&d->link, &domlist);
+    spin_unlock(&domlist_lock);
+    return d;
+}
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int id)
+{
+    struct vcpu *v = xzalloc(struct vcpu);
+    if (!v)
+        return NULL;
+    v->id = id;
+    v->domain = d;
+    v->state = VCPU_OFFLINE;
+    v->processor = sched_place_vcpu(v);
+    sched_vcpu_init(v);
+    arch_vcpu_init(v);
+    d->vcpus[id] = v;
+    return v;
+}
+
+struct domain *domain_lookup(domid_t domid)
+{
+    struct list_head *pos;
+    struct domain *found = NULL;
+
+    spin_lock(&domlist_lock);
+    list_for_each(pos, &domlist) {
+        struct domain *d = list_entry(pos, struct domain, link);
+        if (d->domid == domid) {
+            found = d;
+            break;
+        }
+    }
+    spin_unlock(&domlist_lock);
+    return found;
+}
+
+unsigned int domains_alive(void)
+{
+    struct list_head *pos;
+    unsigned int n = 0;
+
+    spin_lock(&domlist_lock);
+    list_for_each(pos, &domlist)
+        n += list_entry(pos, struct domain, link)->state == DOMAIN_ACTIVE;
+    spin_unlock(&domlist_lock);
+    return n;
+}
+
+/* Largest order that fits both the remaining size and the address alignment. */
+static unsigned int chunk_order(ipa_t gpa, unsigned long left)
+{
+    unsigned int order = 0;
+    while (order < 9 && (1UL << (order + 1)) <= left &&
+           IS_ALIGNED(gpa, PAGE_SIZE << (order + 1)))
+        order++;
+    return order;
+}
+
+int domain_populate(struct domain *d, ipa_t gpa, unsigned long nr_pages)
+{
+    while (nr_pages) {
+        unsigned int order = chunk_order(gpa, nr_pages);
+        void *va = alloc_pages_zeroed(order);
+        while (!va && order > 0)
+            va = alloc_pages_zeroed(--order);
+        struct mem_chunk *c = va ? xzalloc(struct mem_chunk) : NULL;
+        if (!c) {
+            if (va)
+                free_pages(va, order);
+            return -ENOMEM;
+        }
+        c->pa = virt_to_maddr(va);
+        c->gpa = gpa;
+        c->order = order;
+        for (unsigned long i = 0; i < (1UL << order); i++)
+            page_info_of(c->pa + i * PAGE_SIZE)->owner = d->domid;
+        list_add_tail(&c->link, &d->mem_chunks);
+        d->tot_pages += 1UL << order;
+        int rc = arch_p2m_map_ram(d, gpa, c->pa, 1UL << order);
+        if (rc)
+            return rc;
+        gpa += PAGE_SIZE << order;
+        nr_pages -= 1UL << order;
+    }
+    return 0;
+}
+
+void *domain_gpa_to_virt(struct domain *d, ipa_t gpa)
+{
+    struct list_head *pos;
+    list_for_each(pos, &d->mem_chunks) {
+        struct mem_chunk *c = list_entry(pos, struct mem_chunk, link);
+        if (gpa >= c->gpa && gpa < c->gpa + (PAGE_SIZE << c->order))
+            return maddr_to_virt(c->pa + (gpa - c->gpa));
+    }
+    return NULL;
+}
+
+static void domain_free_memory(struct domain *d)
+{
+    struct list_head *pos, *tmp;
+    list_for_each_safe(pos, tmp, &d->mem_chunks) {
+        struct mem_chunk *c = list_entry(pos, struct mem_chunk, link);
+        for (unsigned long i = 0; i < (1UL << c->order); i++)
+            page_info_of(c->pa + i * PAGE_SIZE)->owner = DOMID_NONE;
+        list_del(&c->link);
+        free_pages(maddr_to_virt(c->pa), c->order);
+        xfree(c);
+    }
+    d->tot_pages = 0;
+}
+
+void domain_destroy(struct domain *d)
+{
+    spin_lock(&domlist_lock);
+    if (d->link.next && !list_empty(&d->link))
+        list_del(&d->link);
+    spin_unlock(&domlist_lock);
+    arch_domain_teardown(d);
+    domain_free_memory(d);
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        xfree(d->vcpus[i]);
+    xfree(d);
+}
+
+static bool any_control_domain(void)
+{
+    struct list_head *pos;
+    bool found = false;
+    spin_lock(&domlist_lock);
+    list_for_each(pos, &domlist)
+        found |= list_entry(pos, struct domain, link)->is_privileged;
+    spin_unlock(&domlist_lock);
+    return found;
+}
+
+/* Every vCPU has left the CPUs: free the domain if nobody else will. */
+static void domain_shutdown_complete(struct domain *d)
+{
+    if (__atomic_exchange_n(&d->teardown_started, true, __ATOMIC_ACQ_REL))
+        return;
+    if (!any_control_domain()) {
+        domid_t id = d->domid;
+        unsigned long pages = d->tot_pages;
+        domain_destroy(d);
+        log_info("d%u: destroyed, %lu pages returned (%lu free)\n", id, pages,
+                 page_alloc_free_pages());
+    }
+    if (domains_alive() == 0) {
+        log_info("all domains have shut down: powering off\n");
+        arch_system_off();
+    }
+}
+
+static unsigned int vcpus_in_frame(struct domain *d)
+{
+    unsigned int n = 0;
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        n += pcpus[d->vcpus[i]->processor].curr == d->vcpus[i];
+    return n;
+}
+
+void domain_vcpu_descheduled(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    /* Our CPU's curr is already NULL; make that visible before reading the others'. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (d->state != DOMAIN_ACTIVE && vcpus_in_frame(d) == 0)
+        domain_shutdown_complete(d);
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    spin_lock(&d->lock);
+    if (d->state != DOMAIN_ACTIVE) {
+        spin_unlock(&d->lock);
+        return;
+    }
+    d->state = DOMAIN_SHUTDOWN;
+    d->shutdown_reason = reason;
+    spin_unlock(&d->lock);
+    console_guest_flush(d);
+    log_info("d%u: shutdown (%s)\n", d->domid, shutdown_reason_name(reason));
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        vcpu_stop(d->vcpus[i], VCPU_PAUSED);
+    if (vcpus_in_frame(d) == 0)
+        domain_shutdown_complete(d);
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    struct vcpu *v = current_vcpu();
+    if (v && v->domain == d)
+        log_err("d%uv%u: %s: crashing domain\n", d->domid, v->id, why);
+    else
+        log_err("d%u: %s: crashing domain\n", d->domid, why);
+    domain_shutdown(d, SHUTDOWN_crash);
+}
+
+int vcpu_start(struct vcpu *v, uint64_t entry, uint64_t context)
+{
+    struct pcpu *p = &pcpus[v->processor];
+
+    spin_lock(&p->rq_lock);
+    bool offline = v->state == VCPU_OFFLINE && v->domain->state == DOMAIN_ACTIVE;
+    spin_unlock(&p->rq_lock);
+    if (!offline)
+        return -EBUSY;
+    arch_vcpu_reset(v, entry, context);
+    v->initialised = true;
+    vcpu_wake(v);
+    return 0;
+}

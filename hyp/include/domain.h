@@ -1,0 +1,103 @@
+/*
+ * Domains and vCPUs.
+ *
+ * Lock order: domlist_lock -> pcpu.rq_lock -> domain.lock -> p2m.lock.
+ * A vCPU stays on the physical CPU it was placed on (vcpu->processor); its
+ * run state changes only under that CPU's rq_lock.
+ */
+#ifndef LAMINA_DOMAIN_H
+#define LAMINA_DOMAIN_H
+
+#include "config.h"
+#include "list.h"
+#include "spinlock.h"
+#include "timer.h"
+#include "types.h"
+#include "arch_domain.h"
+
+enum vcpu_state {
+    VCPU_OFFLINE = 0,   /* not started (PSCI CPU_OFF, or never CPU_ON'd) */
+    VCPU_RUNNABLE,      /* on its CPU's run queue */
+    VCPU_RUNNING,       /* in its CPU's frame */
+    VCPU_BLOCKED,       /* waiting for an event or a timer */
+    VCPU_PAUSED,        /* its domain is shut down or being destroyed */
+};
+
+struct domain;
+
+struct vcpu {
+    unsigned int id;
+    struct domain *domain;
+    unsigned int processor;
+    enum vcpu_state state;
+    struct list_head runq_link;
+    struct timer wake_timer;        /* ends a timed block (WFI with a timer armed) */
+    uint64_t cpu_time;              /* ticks spent running */
+    uint64_t run_start;             /* counter when it last got a CPU */
+    bool initialised;               /* has a context to run */
+    bool yielded;                   /* gave up the rest of its slice */
+    struct arch_vcpu arch;
+};
+
+enum domain_state { DOMAIN_ACTIVE = 0, DOMAIN_SHUTDOWN, DOMAIN_DYING };
+
+/* Xen's SHUTDOWN_* reasons (sched.h). */
+const char *shutdown_reason_name(unsigned int reason);
+
+struct domain {
+    domid_t domid;
+    char name[32];
+    bool is_privileged;             /* the control domain (dom0) */
+    spinlock_t lock;
+    enum domain_state state;
+    unsigned int shutdown_reason;
+    struct list_head link;          /* domlist */
+    unsigned int max_vcpus;
+    struct vcpu *vcpus[CONFIG_MAX_VCPUS_PER_DOMAIN];
+    unsigned long tot_pages;
+    unsigned long max_pages;
+    struct list_head mem_chunks;    /* RAM allocated to the domain */
+    uint64_t first_entry_ticks;     /* counter when vCPU0 first ran, 0 before */
+    bool teardown_started;          /* shutdown completion ran (once) */
+    struct arch_domain arch;
+    /* Console output being assembled into lines (console.c). */
+    char con_buf[128];
+    unsigned int con_len;
+};
+
+extern spinlock_t domlist_lock;
+extern struct list_head domlist;
+
+struct domain *domain_create(domid_t domid, const char *name, unsigned int max_vcpus,
+                             bool privileged);
+struct domain *domain_lookup(domid_t domid);   /* no reference counting yet */
+unsigned int domains_alive(void);
+
+/* Give the domain nr_pages of RAM at guest physical address gpa. */
+int domain_populate(struct domain *d, ipa_t gpa, unsigned long nr_pages);
+/* A page of the domain's RAM by guest address (hypervisor VA), or NULL. */
+void *domain_gpa_to_virt(struct domain *d, ipa_t gpa);
+
+/* Shut the domain down: stop its vCPUs; with no control domain, free it. */
+void domain_shutdown(struct domain *d, unsigned int reason);
+/* The domain misbehaved: log why and shut it down with SHUTDOWN_crash. */
+void domain_crash(struct domain *d, const char *why);
+void domain_destroy(struct domain *d);
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+/* Bring an offline vCPU up at entry with x0 = context (PSCI CPU_ON). */
+int vcpu_start(struct vcpu *v, uint64_t entry, uint64_t context);
+
+/* --- architecture hooks --- */
+int arch_domain_init(struct domain *d);
+void arch_domain_teardown(struct domain *d);
+void arch_vcpu_init(struct vcpu *v);
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
+/* Save the running vCPU's state from the CPU (frame included) / load it. */
+struct cpu_regs;
+void arch_vcpu_save(struct vcpu *v, const struct cpu_regs *frame);
+void arch_vcpu_load(struct vcpu *v, struct cpu_regs *frame);
+void arch_kick_cpu(unsigned int cpu);
+int arch_p2m_map_ram(struct domain *d, ipa_t gpa, paddr_t pa, unsigned long nr_pages);
+
+#endif

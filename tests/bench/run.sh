@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Lamina benchmarks (make bench): each reports figures and ratios against a
+# reference measured in the same run; benchmarks report, they never fail.
+#   tests/bench/run.sh [BUILD] [--runs N] [--icount]
+# Logs go to BUILD/tests/bench/.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=build
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+    build=$1
+    shift
+fi
+
+echo "== bench: test guest (null hypercall, time to first instruction)"
+if command -v python3 >/dev/null; then
+    python3 "$root/tests/integration/bench_guest.py" "$build" "$@" ||
+        echo "bench: test-guest benchmark did not complete"
+else
+    echo "bench: test-guest benchmark skipped: python3 not found (make deps)"
+fi
+exit 0

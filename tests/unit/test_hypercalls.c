@@ -1,0 +1,172 @@
+/* The hypercall table and the families of the foundation, through the dispatcher. */
+#include <string.h>
+
+#include "check.h"
+#include "fake_guest.h"
+#include "hypercall.h"
+#include <xen/version.h>
+#include <xen/features.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
+
+#define G FAKE_GUEST_BASE
+#define BAD 0x100000000000UL
+
+static long hc(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    struct hypercall_args a = { { a0, a1, a2, 0, 0 } };
+    return hypercall_dispatch(nr, &a, fake_domain.is_privileged);
+}
+
+static void test_unknown_numbers_enosys(void)
+{
+    fake_guest_reset(false);
+    CHECK_EQ(hc(63, 0, 0, 0), -38);
+    CHECK_EQ(hc(64, 0, 0, 0), -38);
+    CHECK_EQ(hc(1000, 0, 0, 0), -38);
+    CHECK_EQ(hc(0xFFFFFFFFUL, 0, 0, 0), -38);
+    CHECK_EQ(hc(~0UL, 0, 0, 0), -38);
+    CHECK_EQ(hc(__HYPERVISOR_set_trap_table, 0, 0, 0), -38);   /* x86 PV only */
+    CHECK_EQ(hc(__HYPERVISOR_sched_op_compat, 0, 0, 0), -38);
+}
+
+static void test_table_rows_are_sane(void)
+{
+    unsigned int rows = 0;
+    for (unsigned int i = 0; i < NR_HYPERCALLS; i++) {
+        if (!hypercall_table[i].fn)
+            continue;
+        rows++;
+        CHECK(hypercall_table[i].name != NULL);
+        CHECK(hypercall_table[i].nargs >= 1 && hypercall_table[i].nargs <= 5);
+    }
+    CHECK(rows >= 4);
+    CHECK_EQ(hypercall_nargs(__HYPERVISOR_console_io), 3);
+    CHECK_EQ(hypercall_nargs(1000), 0);
+}
+
+static void test_calls_are_counted(void)
+{
+    fake_guest_reset(false);
+    uint64_t before = hypercall_count(__HYPERVISOR_xen_version);
+    hc(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    hc(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    CHECK_EQ(hypercall_count(__HYPERVISOR_xen_version) - before, 2);
+}
+
+static void test_xen_version_reports_4_17(void)
+{
+    fake_guest_reset(false);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_version, 0, 0), 0x40011);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_pagesize, 0, 0), 4096);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_extraversion, G, 0), 0);
+    CHECK(strncmp(guest_ptr(G), ".0-lamina", 16) == 0);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_capabilities, G + 64, 0), 0);
+    CHECK(strstr(guest_ptr(G + 64), "xen-3.0-aarch64") != NULL);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, 99, 0, 0), -38);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_build_id, G, 0), -61);
+}
+
+static void test_xen_version_bad_pointers_efault(void)
+{
+    fake_guest_reset(false);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_extraversion, BAD, 0), -14);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_get_features, BAD, 0), -14);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_compile_info, 0, 0), -14);
+    /* A buffer that runs off the end of guest memory. */
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_extraversion, G + FAKE_GUEST_SIZE - 8, 0), -14);
+}
+
+static void test_features_domu_and_dom0(void)
+{
+    xen_feature_info_t *fi = guest_ptr(G);
+    fake_guest_reset(false);
+    fi->submap_idx = 0;
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_get_features, G, 0), 0);
+    CHECK_EQ(fi->submap, 0x00016005);           /* Xen 4.17 arm domU */
+    fake_guest_reset(true);
+    fi->submap_idx = 0;
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_get_features, G, 0), 0);
+    CHECK_EQ(fi->submap, 0x00026805);           /* Xen 4.17 arm dom0 */
+    fi->submap_idx = 1;
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_get_features, G, 0), -22);
+}
+
+static void test_commandline_privileged_only(void)
+{
+    fake_guest_reset(false);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_commandline, G, 0), -1);
+    fake_guest_reset(true);
+    CHECK_EQ(hc(__HYPERVISOR_xen_version, XENVER_commandline, G, 0), 0);
+    CHECK(strcmp(guest_ptr(G), "loglvl=all") == 0);
+}
+
+static void test_console_write(void)
+{
+    fake_guest_reset(false);
+    memcpy(guest_ptr(G), "hello\n", 6);
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_write, 6, G), 0);
+    CHECK_EQ(fake_calls.console_len, 6);
+    CHECK(memcmp(fake_calls.console, "hello\n", 6) == 0);
+    /* Longer than one internal chunk. */
+    memset(guest_ptr(G), 'x', 1000);
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_write, 1000, G), 0);
+    CHECK_EQ(fake_calls.console_len, 1006);
+}
+
+static void test_console_bad_input_prints_nothing(void)
+{
+    fake_guest_reset(false);
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_write, 10, BAD), -14);
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_write, 10, 0), -14);
+    /* Starts in guest memory, ends outside: all or nothing. */
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_write, 600, G + FAKE_GUEST_SIZE - 300), -14);
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_write, 0x7fffffff, G), -7);
+    CHECK_EQ(fake_calls.console_len, 0);
+    CHECK_EQ(hc(__HYPERVISOR_console_io, 9, 1, G), -38);
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_read, 1, G), -1);
+}
+
+static void test_sched_op(void)
+{
+    struct sched_shutdown *s = guest_ptr(G);
+    fake_guest_reset(false);
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0), 0);
+    CHECK_EQ(fake_calls.yields, 1);
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0), 0);
+    CHECK_EQ(fake_calls.blocks, 1);
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, 77, 0, 0), -38);
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_shutdown, BAD, 0), -14);
+    s->reason = 99;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_shutdown, G, 0), -22);
+    CHECK_EQ(fake_calls.shutdowns, 0);
+    s->reason = SHUTDOWN_crash;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_shutdown, G, 0), 0);
+    CHECK_EQ(fake_calls.shutdowns, 1);
+    CHECK_EQ(fake_calls.shutdown_reason, SHUTDOWN_crash);
+}
+
+static void test_vcpu_op_as_xen_arm(void)
+{
+    fake_guest_reset(false);
+    CHECK_EQ(hc(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0), -22);
+    CHECK_EQ(hc(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 5, 0), -2);
+    CHECK_EQ(hc(__HYPERVISOR_vcpu_op, VCPUOP_is_up, ~0UL, 0), -2);
+}
+
+int main(void)
+{
+    CHECK_MAIN_BEGIN("hypercalls");
+    RUN(test_unknown_numbers_enosys);
+    RUN(test_table_rows_are_sane);
+    RUN(test_calls_are_counted);
+    RUN(test_xen_version_reports_4_17);
+    RUN(test_xen_version_bad_pointers_efault);
+    RUN(test_features_domu_and_dom0);
+    RUN(test_commandline_privileged_only);
+    RUN(test_console_write);
+    RUN(test_console_bad_input_prints_nothing);
+    RUN(test_sched_op);
+    RUN(test_vcpu_op_as_xen_arm);
+    CHECK_MAIN_END();
+}
