@@ -4,6 +4,7 @@
 set -euo pipefail
 src=${1:?}; dst=${2:?}
 [ -f "$src/xen.h" ] || { echo "xen-headers: $src/xen.h missing (run make deps: libxen-dev)" >&2; exit 1; }
+mkdir -p "$(dirname "$dst")"
 tmp=$dst.tmp.$$
 rm -rf "$tmp"
 cp -r "$src" "$tmp"

@@ -51,7 +51,8 @@ static void heap_init(const struct bootinfo *bi, paddr_t dtb, size_t dtb_size)
     }
     page_alloc_reset();
     memmap_for_each_free(bi->mem, bi->nr_mem, used, n, add_free_ram, &total);
-    log_info("memory: %lu MiB free for domains and the hypervisor\n", total >> (20 - PAGE_SHIFT));
+    log_info("memory: %lu MiB free for domains and the hypervisor (%lu pages)\n",
+             total >> (20 - PAGE_SHIFT), page_alloc_free_pages());
 }
 
 __noreturn void start_lamina(paddr_t dtb)

@@ -280,16 +280,20 @@ void guest_exit(unsigned int reason)
 /*
  * Called by start.S on the boot vCPU. Under Lamina (or Xen) xen_version
  * answers 0x4xxxx; bare on QEMU (EL1 without EL2) the HVC reaches QEMU's PSCI
- * emulation instead, which answers NOT_SUPPORTED: the guest then talks to
- * QEMU's PL011 so that it can still be run and watched as a reference.
+ * emulation instead, which answers NOT_SUPPORTED (-1) to function id 0: the
+ * guest then talks to QEMU's PL011 so that it can still be run and watched
+ * as a reference. Any other answer (even an error) means a hypervisor is
+ * there, and output stays on console_io, where a broken answer is reported.
  */
+#define PSCI_RET_NOT_SUPPORTED  (-1L)
+
 void guest_start(void);
 
 void guest_start(void)
 {
     long v = xen_version(XENVER_version, NULL);
 
-    if ((v & ~0xffffL) != 0x40000) {
+    if (v == PSCI_RET_NOT_SUPPORTED) {
         guest_bare = 1;
         say("not under Lamina (xen_version = %ld): console on the PL011", v);
     }
