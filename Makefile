@@ -116,7 +116,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -DLAMINA_HOST_TEST \
 	-D__XEN_TOOLS__ -MMD -MP
 HOST_LDLIBS := -lfdt
 
-UNIT_COMMON := tests/unit/check.c tests/unit/host_stubs.c
+UNIT_COMMON := tests/unit/check.c
 
 $(BUILD)/host/%.o: %.c $(XEN_HEADERS)
 	@mkdir -p $(dir $@)

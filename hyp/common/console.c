@@ -10,6 +10,7 @@
 #include "domain.h"
 #include "printk.h"
 #include "spinlock.h"
+#include "timer.h"
 
 static spinlock_t console_lock = SPINLOCK_INIT;
 
@@ -89,6 +90,24 @@ void console_guest_flush(struct domain *d)
     if (d->con_len)
         guest_flush_line(d);
     spin_unlock(&d->lock);
+}
+
+bool guest_log_allowed(struct domain *d)
+{
+    uint64_t now = now_ticks();
+    bool allowed;
+
+    spin_lock(&d->lock);
+    if (now - d->log_window_start >= ticks_per_sec()) {
+        if (d->log_count > CONFIG_GUEST_LOG_RATELIMIT)
+            printk_raw(LOG_PREFIX "d%u: %u messages suppressed\n", d->domid,
+                       d->log_count - CONFIG_GUEST_LOG_RATELIMIT);
+        d->log_window_start = now;
+        d->log_count = 0;
+    }
+    allowed = d->log_count++ < CONFIG_GUEST_LOG_RATELIMIT;
+    spin_unlock(&d->lock);
+    return allowed;
 }
 
 void panic(const char *fmt, ...)

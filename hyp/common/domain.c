@@ -45,6 +45,11 @@ struct domain *domain_create(domid_t domid, const char *name, unsigned int max_v
 {
     if (max_vcpus == 0 || max_vcpus > CONFIG_MAX_VCPUS_PER_DOMAIN || domain_lookup(domid))
         return NULL;
+    if (domains_total() >= CONFIG_MAX_DOMAINS) {
+        log_err("cannot create d%u: CONFIG_MAX_DOMAINS (%d) domains exist\n", domid,
+                CONFIG_MAX_DOMAINS);
+        return NULL;
+    }
     struct domain *d = xzalloc(struct domain);
     if (!d)
         return NULL;
@@ -100,6 +105,18 @@ struct domain *domain_lookup(domid_t domid)
     }
     spin_unlock(&domlist_lock);
     return found;
+}
+
+unsigned int domains_total(void)
+{
+    struct list_head *pos;
+    unsigned int n = 0;
+
+    spin_lock(&domlist_lock);
+    list_for_each(pos, &domlist)
+        n++;
+    spin_unlock(&domlist_lock);
+    return n;
 }
 
 unsigned int domains_alive(void)

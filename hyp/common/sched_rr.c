@@ -16,7 +16,6 @@ void arch_vcpu_save(struct vcpu *v, const struct cpu_regs *frame);
 void arch_vcpu_load(struct vcpu *v, struct cpu_regs *frame);
 void arch_kick_cpu(unsigned int cpu);
 void arch_idle(void);                       /* WFI, then handle pending interrupts */
-void domain_vcpu_descheduled(struct vcpu *v);
 
 static struct timer slice_timers[CONFIG_NR_CPUS];
 static unsigned int next_placement;

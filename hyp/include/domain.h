@@ -60,6 +60,9 @@ struct domain {
     uint64_t first_entry_ticks;     /* counter when vCPU0 first ran, 0 before */
     bool teardown_started;          /* shutdown completion ran (once) */
     struct arch_domain arch;
+    /* Guest-caused log messages in the current one-second window (console.c). */
+    uint64_t log_window_start;
+    unsigned int log_count;
     /* Console output being assembled into lines (console.c). */
     char con_buf[128];
     unsigned int con_len;
@@ -71,7 +74,8 @@ extern struct list_head domlist;
 struct domain *domain_create(domid_t domid, const char *name, unsigned int max_vcpus,
                              bool privileged);
 struct domain *domain_lookup(domid_t domid);   /* no reference counting yet */
-unsigned int domains_alive(void);
+unsigned int domains_alive(void);    /* not shut down */
+unsigned int domains_total(void);
 
 /* Give the domain nr_pages of RAM at guest physical address gpa. */
 int domain_populate(struct domain *d, ipa_t gpa, unsigned long nr_pages);
@@ -83,6 +87,8 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 /* The domain misbehaved: log why and shut it down with SHUTDOWN_crash. */
 void domain_crash(struct domain *d, const char *why);
 void domain_destroy(struct domain *d);
+/* The scheduler took one of the domain's vCPUs off its CPU. */
+void domain_vcpu_descheduled(struct vcpu *v);
 
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 /* Bring an offline vCPU up at entry with x0 = context (PSCI CPU_ON). */

@@ -29,6 +29,20 @@ void vprintk_raw(const char *fmt, va_list ap);
 #define log_info(fmt, ...) hyp_log(LOG_INFO, fmt, ##__VA_ARGS__)
 #define log_debug(fmt, ...) hyp_log(LOG_DEBUG, fmt, ##__VA_ARGS__)
 
+/*
+ * A message a guest caused: names the domain and vCPU, and is dropped past
+ * CONFIG_GUEST_LOG_RATELIMIT messages a second per domain, so a guest cannot
+ * flood the console by misbehaving.
+ */
+struct domain;
+bool guest_log_allowed(struct domain *d);
+#define gprintk(lvl, v, fmt, ...)                                           \
+    do {                                                                    \
+        if ((lvl) <= CONFIG_LOG_LEVEL && guest_log_allowed((v)->domain))    \
+            printk_raw(LOG_PREFIX "d%uv%u: " fmt, (v)->domain->domid,      \
+                       (v)->id, ##__VA_ARGS__);                             \
+    } while (0)
+
 /* Console output sink (the UART on the target, a buffer in unit tests). */
 void console_puts(const char *s, size_t len);
 

@@ -1,7 +1,8 @@
 /*
  * spinner: the CPU hog. Busy-loops on the virtual counter for 3 s of counter
  * time with no hypercall and no WFI, so only preemption by the hypervisor's
- * timer lets anyone else run on this pCPU.
+ * timer lets anyone else run on this pCPU. It powers off through PSCI
+ * SYSTEM_OFF rather than SCHEDOP_shutdown, so that path is exercised too.
  */
 #include "guest.h"
 
@@ -19,5 +20,7 @@ void guest_main(void)
     spin_ticks(SPIN_SECONDS * freq);
     t1 = read_cntvct();
     say("done spinning (%lu ticks at %lu Hz)", t1 - t0, freq);
+    long rc = psci_system_off();
+    say("PSCI SYSTEM_OFF returned %ld", rc);
     guest_exit(SHUTDOWN_poweroff);
 }

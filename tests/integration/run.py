@@ -179,8 +179,27 @@ def three_guests_checks(c, run):
         c.check("hello-not-starved", False,
                 "needs both '(d1) hello: done' and '(d4) spinner: done spinning'")
 
+    returned = find(L, guest_re(SPINNER, r"spinner: PSCI SYSTEM_OFF returned"))
+    c.check("spinner-psci-system-off", returned < 0,
+            L[returned] if returned >= 0 else "")
+
     check_shutdown_reasons(c, run, {HELLO: "poweroff", BADPTR: "poweroff",
                                     OOB: "crash", SPINNER: "poweroff"})
+    check_memory_returned(c, run)
+
+
+def check_memory_returned(c, run):
+    """Every page the domains had is free again once the last one is destroyed."""
+    boot = [re.search(r"\((\d+) pages\)", l) for l in run.lines if "memory:" in l]
+    boot = [m for m in boot if m]
+    ends = [re.search(r"destroyed, \d+ pages returned \((\d+) free\)", l) for l in run.lines]
+    ends = [m for m in ends if m]
+    if not boot or not ends:
+        c.check("memory-returned", False, "no boot free-page count or no 'destroyed' line")
+        return
+    start, end = int(boot[0].group(1)), int(ends[-1].group(1))
+    c.check("memory-returned", start == end,
+            "free pages at boot %d, after the last domain %d" % (start, end))
 
 
 def bench_guest_checks(c, run):

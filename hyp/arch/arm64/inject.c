@@ -1,4 +1,5 @@
 /* Exceptions injected into a guest's EL1. */
+#include "printk.h"
 #include "regs.h"
 #include "sysregs.h"
 #include "traps.h"
@@ -6,7 +7,8 @@
 /* Undefined Instruction at f->pc, taken to the guest's EL1 vector table. */
 void inject_undef(struct cpu_regs *f, struct vcpu *v)
 {
-    (void)v;
+    gprintk(LOG_INFO, v, "unhandled trap (ESR 0x%lx) at pc 0x%lx: undefined instruction injected\n",
+            (unsigned long)READ_SYSREG(esr_el2), (unsigned long)f->pc);
     uint64_t mode = f->cpsr & (PSR_MODE_MASK | PSR_MODE_32);
     uint64_t offset;
 

@@ -1,0 +1,80 @@
+/* The console: guest lines tagged and cleaned, and the guest log rate limit. */
+#include <string.h>
+
+#include "check.h"
+#include "console.h"
+#include "domain.h"
+#include "printk.h"
+#include "timer.h"
+
+static char out[8192];
+static size_t out_len;
+static uint64_t fake_now;
+
+void arch_console_putc(char c) { if (out_len < sizeof(out) - 1) out[out_len++] = c; }
+void arch_cpu_relax(void) {}
+__noreturn void arch_halt(void) { abort(); }
+uint64_t now_ticks(void) { return fake_now; }
+uint64_t ticks_per_sec(void) { return 1000; }
+
+static void reset_out(void)
+{
+    memset(out, 0, sizeof(out));
+    out_len = 0;
+}
+
+static void test_guest_lines_tagged(void)
+{
+    struct domain d = { .domid = 7 };
+    reset_out();
+    console_guest_write(&d, "hel", 3);
+    CHECK_EQ(out_len, 0);                       /* nothing until the line ends */
+    console_guest_write(&d, "lo\nworld\r\n", 10);
+    CHECK(strcmp(out, "(d7) hello\r\n(d7) world\r\n") == 0);
+}
+
+static void test_guest_control_chars_replaced(void)
+{
+    struct domain d = { .domid = 1 };
+    reset_out();
+    console_guest_write(&d, "a\x1b[2Jb\x7f\tc\n", 10);
+    CHECK(strcmp(out, "(d1) a?[2Jb?\tc\r\n") == 0);
+}
+
+static void test_guest_long_line_split_and_flush(void)
+{
+    struct domain d = { .domid = 2 };
+    char buf[200];
+    memset(buf, 'x', sizeof(buf));
+    reset_out();
+    console_guest_write(&d, buf, sizeof(buf));
+    CHECK_EQ(out_len, 5 + 128 + 2);             /* one full line out, 72 bytes held */
+    console_guest_flush(&d);
+    CHECK_EQ(out_len, 2 * (5 + 2) + 200);
+}
+
+static void test_guest_log_rate_limit(void)
+{
+    struct domain d = { .domid = 3 };
+    struct vcpu v = { .id = 1, .domain = &d };
+    fake_now = 5000;
+    reset_out();
+    unsigned int shown = 0;
+    for (int i = 0; i < CONFIG_GUEST_LOG_RATELIMIT + 30; i++)
+        shown += guest_log_allowed(&d);
+    CHECK_EQ(shown, CONFIG_GUEST_LOG_RATELIMIT);
+    fake_now += 1000;                           /* the next second */
+    gprintk(LOG_ERR, &v, "bad thing %d\n", 1);
+    CHECK(strstr(out, "d3: 30 messages suppressed") != NULL);
+    CHECK(strstr(out, "(LAMINA) d3v1: bad thing 1") != NULL);
+}
+
+int main(void)
+{
+    CHECK_MAIN_BEGIN("console");
+    RUN(test_guest_lines_tagged);
+    RUN(test_guest_control_chars_replaced);
+    RUN(test_guest_long_line_split_and_flush);
+    RUN(test_guest_log_rate_limit);
+    CHECK_MAIN_END();
+}
