@@ -107,28 +107,26 @@ struct domain *domain_lookup(domid_t domid)
     return found;
 }
 
-unsigned int domains_total(void)
+static unsigned int count_domains(bool alive_only)
 {
     struct list_head *pos;
     unsigned int n = 0;
 
     spin_lock(&domlist_lock);
     list_for_each(pos, &domlist)
-        n++;
+        n += !alive_only || list_entry(pos, struct domain, link)->state == DOMAIN_ACTIVE;
     spin_unlock(&domlist_lock);
     return n;
 }
 
+unsigned int domains_total(void)
+{
+    return count_domains(false);
+}
+
 unsigned int domains_alive(void)
 {
-    struct list_head *pos;
-    unsigned int n = 0;
-
-    spin_lock(&domlist_lock);
-    list_for_each(pos, &domlist)
-        n += list_entry(pos, struct domain, link)->state == DOMAIN_ACTIVE;
-    spin_unlock(&domlist_lock);
-    return n;
+    return count_domains(true);
 }
 
 /* Largest order that fits both the remaining size and the address alignment. */
