@@ -110,15 +110,18 @@ void vcpu_stop(struct vcpu *v, enum vcpu_state new_state)
 /* Pick the next vCPU under the run-queue lock; prev keeps the CPU if it may. */
 static struct vcpu *pick_next(struct pcpu *p, struct vcpu *prev, uint64_t now)
 {
+    /*
+     * Woken again before it left the CPU: vcpu_wake() did not queue it (it is
+     * in the frame), so it competes as if it had never blocked.
+     */
+    if (prev && prev->state == VCPU_RUNNABLE)
+        prev->state = VCPU_RUNNING;
     if (prev && prev->state == VCPU_RUNNING) {
         bool slice_left = now < p->slice_end && !prev->yielded;
         if (list_empty(&p->runq) || slice_left)
             return prev;
         prev->state = VCPU_RUNNABLE;
         list_add_tail(&prev->runq_link, &p->runq);
-    } else if (prev && prev->state == VCPU_RUNNABLE && list_empty(&p->runq)) {
-        /* Woken again before it left the CPU. */
-        return prev;
     }
     if (list_empty(&p->runq))
         return NULL;

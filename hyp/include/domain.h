@@ -25,6 +25,12 @@ enum vcpu_state {
 
 struct domain;
 
+struct evtchn_domain;
+struct evtchn_fifo_vcpu;
+struct grant_table;
+struct vcpu_info;
+struct shared_info;
+
 struct vcpu {
     unsigned int id;
     struct domain *domain;
@@ -36,6 +42,10 @@ struct vcpu {
     uint64_t run_start;             /* counter when it last got a CPU */
     bool initialised;               /* has a context to run */
     bool yielded;                   /* gave up the rest of its slice */
+    /* Events (event_channel.c): the registered vcpu_info (hypervisor VA) or NULL. */
+    struct vcpu_info *vcpu_info;
+    struct evtchn_fifo_vcpu *evtchn_fifo;
+    uint64_t runstate_gva;          /* registered runstate area, 0 if none */
     struct arch_vcpu arch;
 };
 
@@ -59,6 +69,11 @@ struct domain {
     struct list_head mem_chunks;    /* RAM allocated to the domain */
     uint64_t first_entry_ticks;     /* counter when vCPU0 first ran, 0 before */
     bool teardown_started;          /* shutdown completion ran (once) */
+    /* Xen interfaces: the shared_info page (hypervisor-owned), events, grants, params. */
+    struct shared_info *shared_info;
+    struct evtchn_domain *evtchn;
+    struct grant_table *grant_table;
+    uint64_t hvm_params[64];        /* HVM_NR_PARAMS in xen/hvm/params.h is 39 on 4.17 */
     struct arch_domain arch;
     /* Guest-caused log messages in the current one-second window (console.c). */
     uint64_t log_window_start;
@@ -105,5 +120,13 @@ void arch_vcpu_save(struct vcpu *v, const struct cpu_regs *frame);
 void arch_vcpu_load(struct vcpu *v, struct cpu_regs *frame);
 void arch_kick_cpu(unsigned int cpu);
 int arch_p2m_map_ram(struct domain *d, ipa_t gpa, paddr_t pa, unsigned long nr_pages);
+/*
+ * The hypervisor VA of a page of the domain's RAM by guest frame number, or
+ * NULL if the GFN is not the domain's own RAM (holes, MMIO, foreign and
+ * granted pages are refused). write: the page must be writable by the guest.
+ */
+void *domain_gfn_to_virt(struct domain *d, uint64_t gfn, bool write);
+/* Make the event-channel upcall pending on v (inject the PPI, kick its CPU). */
+void arch_vcpu_raise_upcall(struct vcpu *v);
 
 #endif

@@ -182,6 +182,23 @@ static void test_wake_before_leaving_cpu(void)
     CHECK_EQ(descheds, 0);
 }
 
+static void test_wake_before_leaving_cpu_with_others_queued(void)
+{
+    setup(2);
+    vcpu_wake(&vc[0]);
+    vcpu_wake(&vc[1]);
+    schedule(&frame);
+    CHECK_EQ(running(), 100);
+    vcpu_block(&vc[0], 0);
+    vcpu_wake(&vc[0]);              /* woken while still in the frame */
+    fake_now = pcpus[0].slice_end;  /* and its slice is over: vCPU1's turn */
+    schedule(&frame);
+    CHECK_EQ(running(), 101);
+    fake_now = pcpus[0].slice_end;
+    schedule(&frame);
+    CHECK_EQ(running(), 100);       /* not lost */
+}
+
 static void test_stop_removes_from_queue(void)
 {
     setup(3);
@@ -241,6 +258,7 @@ int main(void)
     RUN(test_registers_survive_switches);
     RUN(test_block_and_timed_wake);
     RUN(test_wake_before_leaving_cpu);
+    RUN(test_wake_before_leaving_cpu_with_others_queued);
     RUN(test_stop_removes_from_queue);
     RUN(test_timer_queue_order);
     CHECK_MAIN_END();
