@@ -51,13 +51,13 @@ void sched_vcpu_init(struct vcpu *v)
     timer_init(&v->wake_timer, wake_timer_fn, v, v->processor);
 }
 
-void vcpu_wake(struct vcpu *v)
+static void wake_if(struct vcpu *v, bool from_offline)
 {
     struct pcpu *p = &pcpus[v->processor];
     bool queued = false;
 
     spin_lock(&p->rq_lock);
-    if (v->state == VCPU_BLOCKED || v->state == VCPU_OFFLINE) {
+    if (v->state == VCPU_BLOCKED || (from_offline && v->state == VCPU_OFFLINE)) {
         v->state = VCPU_RUNNABLE;
         if (p->curr != v)
             list_add_tail(&v->runq_link, &p->runq);
@@ -70,6 +70,16 @@ void vcpu_wake(struct vcpu *v)
         this_cpu()->need_resched = true;
     else
         arch_kick_cpu(v->processor);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    wake_if(v, true);
+}
+
+void vcpu_unblock(struct vcpu *v)
+{
+    wake_if(v, false);
 }
 
 void vcpu_block(struct vcpu *v, uint64_t expires)

@@ -14,6 +14,8 @@ void sched_vcpu_init(struct vcpu *v);
 unsigned int sched_place_vcpu(struct vcpu *v);
 /* Make a vCPU runnable (from OFFLINE or BLOCKED); kicks its CPU. */
 void vcpu_wake(struct vcpu *v);
+/* Only from BLOCKED: an interrupt or event never starts an offline vCPU. */
+void vcpu_unblock(struct vcpu *v);
 /* The running vCPU blocks; timeout_ticks = absolute expiry or 0 for none. */
 void vcpu_block(struct vcpu *v, uint64_t expires);
 /* The running vCPU gives up the rest of its slice. */

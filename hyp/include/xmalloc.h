@@ -14,8 +14,11 @@ void xfree(void *p);
 
 #define xmalloc(type) ((type *)xmalloc_bytes(sizeof(type)))
 #define xzalloc(type) ((type *)xzalloc_bytes(sizeof(type)))
-#define xzalloc_array(type, n) \
-    ((n) > SIZE_MAX / sizeof(type) ? NULL : (type *)xzalloc_bytes(sizeof(type) * (n)))
+static inline void *xzalloc_array_bytes(size_t elem, size_t n)
+{
+    return n > SIZE_MAX / elem ? NULL : xzalloc_bytes(elem * n);
+}
+#define xzalloc_array(type, n) ((type *)xzalloc_array_bytes(sizeof(type), (n)))
 
 /* Release every size-class page (unit tests, after page_alloc_reset). */
 void xmalloc_reset(void);

@@ -20,4 +20,12 @@ HYP_OBJS += \
 	hyp/arch/arm64/guest_access.o \
 	hyp/arch/arm64/arch_domain.o \
 	hyp/arch/arm64/p2m_tlb.o \
-	hyp/arch/arm64/p2m.o
+	hyp/arch/arm64/p2m.o \
+	hyp/arch/arm64/vgic.o \
+	hyp/arch/arm64/vgic_regs.o \
+	hyp/arch/arm64/vgic_dist.o \
+	hyp/arch/arm64/vgic_redist.o \
+	hyp/arch/arm64/vgic_lr.o \
+	hyp/arch/arm64/mmio.o \
+	hyp/arch/arm64/sysreg_trap.o \
+	hyp/arch/arm64/vtimer.o

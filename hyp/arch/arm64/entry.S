@@ -78,6 +78,7 @@ hyp_hang:
 
     .global return_to_guest
 return_to_guest:
+    bl      leave_hypervisor_to_guest
     ldr     x1, [sp, #REGS_CPSR]
     ldp     x30, x0, [sp, #16 * 15]
     msr     elr_el2, x0

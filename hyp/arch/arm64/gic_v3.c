@@ -12,6 +12,7 @@
 #include "printk.h"
 #include "sysregs.h"
 #include "traps.h"
+#include "vtimer.h"
 
 #define GICD_CTLR      0x0000
 #define GICD_TYPER     0x0004
@@ -50,6 +51,16 @@ static void gicd_wait_rwp(void)
         BUG_ON(i > 100000000UL);
 }
 
+unsigned int gic_nr_lines(void)
+{
+    return 32 * ((rd32(gicd + GICD_TYPER) & 0x1f) + 1);
+}
+
+const struct bootinfo *arch_boot_info(void)
+{
+    return gic_bi;
+}
+
 void gic_init(const struct bootinfo *bi)
 {
     gic_bi = bi;
@@ -57,7 +68,7 @@ void gic_init(const struct bootinfo *bi)
     wr32(gicd + GICD_CTLR, 0);
     gicd_wait_rwp();
 
-    unsigned int lines = 32 * ((rd32(gicd + GICD_TYPER) & 0x1f) + 1);
+    unsigned int lines = gic_nr_lines();
     /* SPIs: group 1, disabled, default priority (dom0 routes them later). */
     for (unsigned int i = 32; i < lines; i += 32) {
         wr32(gicd + GICD_IGROUPR + i / 8, ~0U);
@@ -115,6 +126,7 @@ void gic_init_cpu(void)
     gic_enable_ppi(SGI_KICK);
     gic_enable_ppi(hyp_timer_intid);
     gic_enable_ppi(vtimer_intid);
+    gic_enable_ppi(maint_intid);
 }
 
 void gic_enable_ppi(unsigned int intid)
@@ -147,4 +159,47 @@ void gic_eoi(uint32_t intid)
     WRITE_SYSREG(intid, ICC_EOIR1_EL1);
     WRITE_SYSREG(intid, ICC_DIR_EL1);
     isb();
+}
+
+/* Priority drop only (EOImode 1): a guest's EOI deactivates it through the LR. */
+void gic_priority_drop(uint32_t intid)
+{
+    WRITE_SYSREG(intid, ICC_EOIR1_EL1);
+    isb();
+}
+
+/*
+ * SPIs given to a guest (dom0's devices). Routed to the boot CPU; enabled at
+ * the distributor when the guest enables its virtual twin.
+ */
+#define GICD_ISENABLER 0x0100
+#define GICD_IROUTER   0x6000
+static struct domain *spi_owner[1020];
+
+int gic_route_spi_to_domain(uint32_t intid, struct domain *d)
+{
+    if (intid < 32 || intid >= 1020 || spi_owner[intid])
+        return -1;
+    spi_owner[intid] = d;
+    *(volatile uint64_t *)(gicd + GICD_IROUTER + 8 * intid) = pcpus[0].mpidr & 0xff00ffffffUL;
+    return 0;
+}
+
+void gic_release_spi(uint32_t intid)
+{
+    if (intid >= 32 && intid < 1020) {
+        arch_hw_irq_enable(intid, false);
+        spi_owner[intid] = NULL;
+    }
+}
+
+struct domain *gic_spi_owner(uint32_t intid)
+{
+    return (intid >= 32 && intid < 1020) ? spi_owner[intid] : NULL;
+}
+
+void arch_hw_irq_enable(uint32_t intid, bool enable)
+{
+    uint32_t reg = enable ? GICD_ISENABLER : GICD_ICENABLER;
+    wr32(gicd + reg + (intid / 32) * 4, 1U << (intid % 32));
 }

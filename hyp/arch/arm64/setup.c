@@ -13,6 +13,8 @@
 #include "sysregs.h"
 #include "timer.h"
 #include "traps.h"
+#include "vgic.h"
+#include "vtimer.h"
 
 extern char _start_image[], _end[];
 void pcpu_setup(unsigned int id, uint64_t mpidr);
@@ -22,7 +24,7 @@ void arch_time_init(void);
 void smp_boot_secondaries(const struct bootinfo *bi);
 __noreturn void enter_scheduler(void);
 
-unsigned int hyp_timer_intid = 26, vtimer_intid = 27;
+unsigned int hyp_timer_intid = 26, maint_intid = 25;
 
 void arch_early_init(paddr_t dtb)
 {
@@ -60,6 +62,9 @@ void arch_init_irq_and_time(const struct bootinfo *bi)
         hyp_timer_intid = bi->timer_hyp_intid;
     if (bi->timer_virt_intid)
         vtimer_intid = bi->timer_virt_intid;
+    if (bi->gic_maint_intid)
+        maint_intid = bi->gic_maint_intid;
+    vgic_hw_init();
     gic_init(bi);
     gic_init_cpu();
     pcpus[0].online = true;

@@ -14,6 +14,9 @@
 #include "sysregs.h"
 #include "timer.h"
 #include "traps.h"
+#include "mmio.h"
+#include "vgic.h"
+#include "vtimer.h"
 
 static void do_hypercall(struct cpu_regs *f, struct vcpu *v)
 {
@@ -44,7 +47,12 @@ static void do_trap_hvc(struct cpu_regs *f, struct vcpu *v, uint64_t esr)
     }
 }
 
-/* WFI: sleep until the vCPU's virtual timer fires (no other wake source yet). */
+/*
+ * WFI: sleep until an interrupt is pending for the vCPU (its virtual timer
+ * keeps running as a software timer while it is off the CPU). Block first,
+ * then look: an interrupt injected in between finds the vCPU blocked and
+ * wakes it, or we see it here.
+ */
 static void do_trap_wfx(struct cpu_regs *f, struct vcpu *v, uint64_t esr)
 {
     f->pc += 4;
@@ -52,15 +60,9 @@ static void do_trap_wfx(struct cpu_regs *f, struct vcpu *v, uint64_t esr)
         vcpu_yield(v);
         return;
     }
-    uint64_t ctl = READ_SYSREG(cntv_ctl_el0);
-    if ((ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE) {
-        if (ctl & CNT_CTL_ISTATUS)
-            return;                     /* already due */
-        uint64_t cval = READ_SYSREG(cntv_cval_el0);
-        vcpu_block(v, cval + v->domain->arch.cntvoff);
-        return;
-    }
     vcpu_block(v, 0);
+    if (vgic_vcpu_pending(v))
+        vcpu_unblock(v);
 }
 
 static void do_trap_guest_abort(struct cpu_regs *f, struct vcpu *v, uint64_t esr, bool data)
@@ -68,11 +70,19 @@ static void do_trap_guest_abort(struct cpu_regs *f, struct vcpu *v, uint64_t esr
     uint64_t hpfar = READ_SYSREG(hpfar_el2);
     uint64_t far = READ_SYSREG(far_el2);
     uint64_t ipa = ((hpfar >> 4) << 12) | (far & 0xfff);
-    char why[160];
+    const char *what = "outside its memory";
+    char why[176];
 
-    hyp_snprintf(why, sizeof(why), "%s abort at IPA 0x%lx (VA 0x%lx, pc 0x%lx, ESR 0x%lx) "
-                 "outside its memory", data ? "data" : "instruction", (unsigned long)ipa,
-                 (unsigned long)far, (unsigned long)f->pc, (unsigned long)esr);
+    if (data) {
+        enum mmio_result r = mmio_handle(f, v, ipa, esr);
+        if (r == MMIO_DONE)
+            return;
+        if (r == MMIO_BAD_ACCESS)
+            what = "to an emulated device that cannot be emulated (size or instruction form)";
+    }
+    hyp_snprintf(why, sizeof(why), "%s abort at IPA 0x%lx (VA 0x%lx, pc 0x%lx, ESR 0x%lx) %s",
+                 data ? "data" : "instruction", (unsigned long)ipa, (unsigned long)far,
+                 (unsigned long)f->pc, (unsigned long)esr, what);
     domain_crash(v->domain, why);
 }
 
@@ -89,6 +99,7 @@ void do_trap_guest_sync(struct cpu_regs *f)
     struct vcpu *v = current_vcpu();
     uint64_t esr = READ_SYSREG(esr_el2);
 
+    vgic_sync_from_lrs(v);
     switch (esr >> ESR_EC_SHIFT) {
     case ESR_EC_HVC64:
         do_trap_hvc(f, v, esr);
@@ -106,6 +117,9 @@ void do_trap_guest_sync(struct cpu_regs *f)
     case ESR_EC_IABT_LOW:
         do_trap_guest_abort(f, v, esr, false);
         break;
+    case ESR_EC_SYSREG:
+        do_trap_sysreg(f, v, esr);
+        break;
     default:
         inject_undef(f, v);
         break;
@@ -120,22 +134,28 @@ void handle_pending_irqs(void)
         uint32_t intid = gic_ack();
         if (intid >= GIC_SPURIOUS)
             break;
-        if (intid == hyp_timer_intid) {
-            timer_softirq();
-        } else if (intid == SGI_KICK) {
-            this_cpu()->need_resched = true;
-        } else if (intid == vtimer_intid) {
-            /* No virtual GIC yet: silence the guest's timer until it re-arms it. */
-            WRITE_SYSREG(READ_SYSREG(cntv_ctl_el0) | CNT_CTL_IMASK, cntv_ctl_el0);
-        } else {
-            log_warn("unexpected interrupt %u\n", intid);
+        struct domain *owner = gic_spi_owner(intid);
+        if (owner) {
+            /* A device's interrupt for a guest: it stays active until the guest's EOI. */
+            gic_priority_drop(intid);
+            vgic_inject_hw_spi(owner, intid);
+            continue;
         }
+        if (intid == hyp_timer_intid)
+            timer_softirq();
+        else if (intid == SGI_KICK)
+            this_cpu()->need_resched = true;
+        else if (intid == vtimer_intid)
+            vtimer_hw_fired(current_vcpu());
+        else if (intid != maint_intid)  /* maintenance: the LRs are refilled on the way out */
+            log_warn("unexpected interrupt %u\n", intid);
         gic_eoi(intid);
     }
 }
 
 void do_trap_guest_irq(struct cpu_regs *f)
 {
+    vgic_sync_from_lrs(current_vcpu());
     handle_pending_irqs();
     finish_trap(f);
 }
@@ -158,4 +178,10 @@ void do_trap_guest_aarch32(struct cpu_regs *f)
 {
     domain_crash(current_vcpu()->domain, "trap from AArch32 state (not supported)");
     finish_trap(f);
+}
+
+/* Last thing before eret (entry.S): the vCPU's interrupts into the list registers. */
+void leave_hypervisor_to_guest(void)
+{
+    vgic_flush_to_lrs(current_vcpu());
 }

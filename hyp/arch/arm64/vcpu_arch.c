@@ -7,6 +7,8 @@
 #include "domain.h"
 #include "regs.h"
 #include "sysregs.h"
+#include "vgic.h"
+#include "vtimer.h"
 
 void fpsimd_save(struct fp_state *s);
 void fpsimd_restore(const struct fp_state *s);
@@ -22,12 +24,17 @@ void arch_vcpu_init(struct vcpu *v)
 {
     __builtin_memset(&v->arch, 0, sizeof(v->arch));
     v->arch.sys.vmpidr = vcpu_mpidr(v->id);
+    vgic_vcpu_init(v);
+    vtimer_vcpu_init(v);
 }
 
+/* PSCI CPU_ON: registers as at reset; the interrupt controller state is kept. */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
     uint64_t vmpidr = v->arch.sys.vmpidr;
-    __builtin_memset(&v->arch, 0, sizeof(v->arch));
+    __builtin_memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+    __builtin_memset(&v->arch.sys, 0, sizeof(v->arch.sys));
+    __builtin_memset(&v->arch.fp, 0, sizeof(v->arch.fp));
     v->arch.sys.vmpidr = vmpidr;
     v->arch.regs.pc = entry;
     v->arch.regs.x[0] = x0;
@@ -102,7 +109,9 @@ void arch_vcpu_save(struct vcpu *v, const struct cpu_regs *frame)
     /* Stop the guest's timer: it must not fire while another guest runs. */
     WRITE_SYSREG(0, cntv_ctl_el0);
     fpsimd_save(&v->arch.fp);
+    vgic_save(v);
     isb();
+    vtimer_vcpu_saved(v);
 }
 
 void arch_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
@@ -118,6 +127,8 @@ void arch_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
     WRITE_SYSREG(v->arch.sys.cntv_cval, cntv_cval_el0);
     WRITE_SYSREG(v->arch.sys.cntv_ctl, cntv_ctl_el0);
     fpsimd_restore(&v->arch.fp);
+    vgic_restore(v);
     isb();
+    vtimer_vcpu_loaded(v);
     *frame = v->arch.regs;
 }

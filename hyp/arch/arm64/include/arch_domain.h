@@ -3,7 +3,10 @@
 #define LAMINA_ARM64_ARCH_DOMAIN_H
 
 #include "p2m.h"
+#include "timer.h"
 #include "regs.h"
+#include "vgic.h"
+#include "mmio.h"
 
 /* EL1 and EL0 system registers a vCPU owns, switched with it. */
 struct el1_sysregs {
@@ -23,11 +26,16 @@ struct arch_vcpu {
     struct cpu_regs regs;
     struct el1_sysregs sys;
     struct fp_state fp __attribute__((aligned(16)));
+    struct vgic_cpu vgic;
+    struct timer vtimer;            /* fires the virtual timer while the vCPU is off a CPU */
 };
 
 struct arch_domain {
     struct p2m p2m;
     uint64_t cntvoff;               /* the counter value at domain creation */
+    struct vgic_dist vgic;
+    struct mmio_region mmio[MAX_MMIO_REGIONS];
+    unsigned int nr_mmio;
 };
 
 #endif
