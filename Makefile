@@ -97,7 +97,7 @@ $(BUILD)/hyp.lds: hyp/arch/arm64/hyp.lds.S $(ARM_PREREQS)
 $(BUILD)/hyp.elf: $(HYP_OBJ_FILES) $(BUILD)/hyp.lds
 	@echo "  LD      $@"
 	$(Q)$(LD_ARM) -nostdlib -static -T $(BUILD)/hyp.lds -Map $(BUILD)/hyp.map -o $@ \
-		$(HYP_OBJ_FILES) $(ARM_LIBDIR)/libfdt.a
+		$(HYP_OBJ_FILES) $(ARM_LIBDIR)/libfdt.a $(ARM_LIBDIR)/libz.a
 
 $(BUILD)/hyp.bin: $(BUILD)/hyp.elf
 	@echo "  OBJCOPY $@"
@@ -114,7 +114,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -DLAMINA_HOST_TEST \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
 	-I hyp/include -I hyp/arch/arm64/include -I hypercalls -I $(BUILD)/include -I tests/unit \
 	-D__XEN_TOOLS__ -MMD -MP
-HOST_LDLIBS := -lfdt
+HOST_LDLIBS := -lfdt -lz
 
 UNIT_COMMON := tests/unit/check.c
 

@@ -4,4 +4,13 @@ HYP_OBJS += \
 	hypercalls/xen_version.o \
 	hypercalls/console_io.o \
 	hypercalls/sched_op.o \
-	hypercalls/vcpu_op.o
+	hypercalls/vcpu_op.o \
+	hypercalls/event_channel.o
+HYP_OBJS += hypercalls/grant_table.o
+HYP_OBJS += \
+	hypercalls/memory_op.o \
+	hypercalls/hvm_op.o \
+	hypercalls/platform_op.o \
+	hypercalls/physdev_op.o \
+	hypercalls/vm_assist.o \
+	hypercalls/multicall.o

@@ -11,4 +11,14 @@ HYP_OBJS += \
 	hyp/common/domain.o \
 	hyp/common/domain_build.o \
 	hyp/common/guest_fdt.o \
-	hyp/common/kernel_image.o
+	hyp/common/kernel_image.o \
+	hyp/common/event_channel.o \
+	hyp/common/event_2l.o \
+	hyp/common/event_fifo.o
+HYP_OBJS += hyp/common/grant_table.o hyp/common/grant_map.o
+HYP_OBJS += \
+	hyp/common/cmdline.o \
+	hyp/common/dom0_fdt.o \
+	hyp/common/dom0_build.o \
+	hyp/common/gunzip.o
+HYP_OBJS += hyp/common/wallclock.o

@@ -11,6 +11,9 @@
 #include "console.h"
 #include "domain.h"
 #include "errno.h"
+#include "event.h"
+#include "grant_table.h"
+#include "wallclock.h"
 #include "page_alloc.h"
 #include "percpu.h"
 #include "printk.h"
@@ -21,6 +24,23 @@ spinlock_t domlist_lock = SPINLOCK_INIT;
 struct list_head domlist = LIST_HEAD_INIT(domlist);
 
 __noreturn void arch_system_off(void);
+__noreturn void arch_system_reset(void);
+
+/* dom0's shutdown is the machine's, as on Xen. */
+static __noreturn void hardware_domain_shutdown(unsigned int reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff:
+        log_info("dom0 powered off: powering off the machine\n");
+        arch_system_off();
+    case SHUTDOWN_crash:
+        log_err("dom0 crashed: resetting the machine\n");
+        arch_system_reset();
+    default:
+        log_info("dom0 asked for %s: resetting the machine\n", shutdown_reason_name(reason));
+        arch_system_reset();
+    }
+}
 
 /* RAM of a domain, one allocator block each. */
 struct mem_chunk {
@@ -38,6 +58,33 @@ const char *shutdown_reason_name(unsigned int reason)
         [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
     };
     return reason < ARRAY_SIZE(names) && names[reason] ? names[reason] : "unknown";
+}
+
+/* The Xen interfaces of a domain: shared_info, event channels, grant table. */
+static int domain_xen_init(struct domain *d)
+{
+    d->shared_info = alloc_page_zeroed();
+    if (!d->shared_info)
+        return -ENOMEM;
+    page_info_of(virt_to_maddr(d->shared_info))->owner = d->domid;
+    int rc = evtchn_domain_init(d);
+    rc = rc ? rc : grant_table_init(d);
+    if (!rc)
+        wallclock_update_domain(d);
+    return rc;
+}
+
+static void domain_xen_destroy(struct domain *d)
+{
+    if (d->grant_table)
+        grant_table_destroy(d);
+    if (d->evtchn)
+        evtchn_domain_destroy(d);
+    if (d->shared_info) {
+        page_info_of(virt_to_maddr(d->shared_info))->owner = DOMID_NONE;
+        free_page(d->shared_info);
+        d->shared_info = NULL;
+    }
 }
 
 struct domain *domain_create(domid_t domid, const char *name, unsigned int max_vcpus,
@@ -61,6 +108,10 @@ struct domain *domain_create(domid_t domid, const char *name, unsigned int max_v
     list_init(&d->mem_chunks);
     if (arch_domain_init(d)) {
         xfree(d);
+        return NULL;
+    }
+    if (domain_xen_init(d)) {
+        domain_destroy(d);
         return NULL;
     }
     for (unsigned int i = 0; i < max_vcpus; i++) {
@@ -139,6 +190,23 @@ static unsigned int chunk_order(ipa_t gpa, unsigned long left)
     return order;
 }
 
+int domain_add_ram(struct domain *d, ipa_t gpa, paddr_t pa, unsigned int order)
+{
+    struct mem_chunk *c = xzalloc(struct mem_chunk);
+    if (!c) {
+        free_pages(maddr_to_virt(pa), order);
+        return -ENOMEM;
+    }
+    c->pa = pa;
+    c->gpa = gpa;
+    c->order = order;
+    for (unsigned long i = 0; i < (1UL << order); i++)
+        page_info_of(pa + i * PAGE_SIZE)->owner = d->domid;
+    list_add_tail(&c->link, &d->mem_chunks);
+    d->tot_pages += 1UL << order;
+    return arch_p2m_map_ram(d, gpa, pa, 1UL << order);
+}
+
 int domain_populate(struct domain *d, ipa_t gpa, unsigned long nr_pages)
 {
     while (nr_pages) {
@@ -146,20 +214,9 @@ int domain_populate(struct domain *d, ipa_t gpa, unsigned long nr_pages)
         void *va = alloc_pages_zeroed(order);
         while (!va && order > 0)
             va = alloc_pages_zeroed(--order);
-        struct mem_chunk *c = va ? xzalloc(struct mem_chunk) : NULL;
-        if (!c) {
-            if (va)
-                free_pages(va, order);
+        if (!va)
             return -ENOMEM;
-        }
-        c->pa = virt_to_maddr(va);
-        c->gpa = gpa;
-        c->order = order;
-        for (unsigned long i = 0; i < (1UL << order); i++)
-            page_info_of(c->pa + i * PAGE_SIZE)->owner = d->domid;
-        list_add_tail(&c->link, &d->mem_chunks);
-        d->tot_pages += 1UL << order;
-        int rc = arch_p2m_map_ram(d, gpa, c->pa, 1UL << order);
+        int rc = domain_add_ram(d, gpa, virt_to_maddr(va), order);
         if (rc)
             return rc;
         gpa += PAGE_SIZE << order;
@@ -199,6 +256,7 @@ void domain_destroy(struct domain *d)
     if (d->link.next && !list_empty(&d->link))
         list_del(&d->link);
     spin_unlock(&domlist_lock);
+    domain_xen_destroy(d);
     arch_domain_teardown(d);
     domain_free_memory(d);
     for (unsigned int i = 0; i < d->max_vcpus; i++)
@@ -239,14 +297,14 @@ static unsigned int vcpus_in_frame(struct domain *d)
 {
     unsigned int n = 0;
     for (unsigned int i = 0; i < d->max_vcpus; i++)
-        n += pcpus[d->vcpus[i]->processor].curr == d->vcpus[i];
+        n += __atomic_load_n(&d->vcpus[i]->in_frame, __ATOMIC_ACQUIRE);
     return n;
 }
 
 void domain_vcpu_descheduled(struct vcpu *v)
 {
     struct domain *d = v->domain;
-    /* Our CPU's curr is already NULL; make that visible before reading the others'. */
+    /* Our vCPU is already out of the frame; make that visible before reading the others'. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (d->state != DOMAIN_ACTIVE && vcpus_in_frame(d) == 0)
         domain_shutdown_complete(d);
@@ -264,6 +322,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     spin_unlock(&d->lock);
     console_guest_flush(d);
     log_info("d%u: shutdown (%s)\n", d->domid, shutdown_reason_name(reason));
+    if (d->is_privileged)
+        hardware_domain_shutdown(reason);
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         vcpu_stop(d->vcpus[i], VCPU_PAUSED);
     if (vcpus_in_frame(d) == 0)

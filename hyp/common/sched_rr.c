@@ -140,19 +140,19 @@ static struct vcpu *pick_next(struct pcpu *p, struct vcpu *prev, uint64_t now)
     return next;
 }
 
-static void switch_out(struct pcpu *p, struct vcpu *prev, struct cpu_regs *frame, uint64_t now)
+static void switch_out(struct vcpu *prev, struct cpu_regs *frame, uint64_t now)
 {
     arch_vcpu_save(prev, frame);
     prev->cpu_time += now - prev->run_start;
-    p->curr = NULL;
+    __atomic_store_n(&prev->in_frame, false, __ATOMIC_RELEASE);
     domain_vcpu_descheduled(prev);
 }
 
 static void switch_in(struct pcpu *p, struct vcpu *next, struct cpu_regs *frame, uint64_t now)
 {
+    next->in_frame = true;
     arch_vcpu_load(next, frame);
     next->run_start = now;
-    p->curr = next;
     p->slice_end = now + ms_to_ticks(CONFIG_SCHED_SLICE_MS);
     timer_set(&slice_timers[p->id], p->slice_end);
     if (next->id == 0 && !next->domain->first_entry_ticks) {
@@ -177,6 +177,11 @@ void schedule(struct cpu_regs *frame)
             next->state = VCPU_RUNNING;
             next->yielded = false;
         }
+        /*
+         * Under the lock: vcpu_wake() must see at once that prev is leaving,
+         * or it would mark prev runnable without queueing it (a lost wake-up).
+         */
+        p->curr = next;
         spin_unlock(&p->rq_lock);
 
         if (next == prev && next) {
@@ -186,7 +191,7 @@ void schedule(struct cpu_regs *frame)
             return;
         }
         if (prev)
-            switch_out(p, prev, frame, now);
+            switch_out(prev, frame, now);
         if (next) {
             switch_in(p, next, frame, now);
             return;

@@ -5,6 +5,8 @@
  */
 #include "bootinfo.h"
 #include "bug.h"
+#include "cmdline.h"
+#include "dom0_build.h"
 #include "domain_build.h"
 #include "memmap.h"
 #include "page_alloc.h"
@@ -17,6 +19,7 @@
 #include "setup_arch.h"
 
 static struct bootinfo bootinfo;
+static struct hyp_options options;
 
 const char *hypervisor_cmdline(void)
 {
@@ -67,17 +70,24 @@ __noreturn void start_lamina(paddr_t dtb)
         panic("cannot use the device tree at 0x%lx (error %d)", (unsigned long)dtb, rc);
     dtb_size = arch_fdt_size(dtb);
     log_info("command line: %s\n", bootinfo.cmdline);
+    cmdline_parse(bootinfo.cmdline, &options);
     arch_setup(&bootinfo);
     heap_init(&bootinfo, dtb, dtb_size);
     arch_init_irq_and_time(&bootinfo);
     sched_init_cpu(0);
     arch_smp_boot(&bootinfo);
 
-    if (bootinfo.dom0_kernel.kind != BOOTMOD_NONE)
-        log_warn("a dom0 kernel module is present; dom0 is not supported yet, ignoring it\n");
-    unsigned int built = build_boot_domains(&bootinfo);
+    unsigned int built = 0;
+    if (bootinfo.dom0_kernel.kind != BOOTMOD_NONE) {
+        rc = build_dom0(&bootinfo, maddr_to_virt(dtb), &options);
+        if (rc)
+            panic("cannot build dom0 (error %d): see the messages above", rc);
+        built++;
+    }
+    built += build_boot_domains(&bootinfo);
     if (!built)
-        panic("no domain to run: add xen,domain nodes under /chosen");
+        panic("no domain to run: give a dom0 kernel (multiboot,kernel under /chosen) "
+              "or xen,domain nodes");
     log_info("%u domain(s) built; starting the scheduler\n", built);
     arch_enter_scheduler();
 }

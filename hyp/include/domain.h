@@ -42,6 +42,7 @@ struct vcpu {
     uint64_t run_start;             /* counter when it last got a CPU */
     bool initialised;               /* has a context to run */
     bool yielded;                   /* gave up the rest of its slice */
+    bool in_frame;                  /* its registers are in a CPU's frame (not saved) */
     /* Events (event_channel.c): the registered vcpu_info (hypervisor VA) or NULL. */
     struct vcpu_info *vcpu_info;
     struct evtchn_fifo_vcpu *evtchn_fifo;
@@ -65,7 +66,10 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu *vcpus[CONFIG_MAX_VCPUS_PER_DOMAIN];
     unsigned long tot_pages;
-    unsigned long max_pages;
+    unsigned long max_pages;        /* 0: no limit (set by the toolstack) */
+    unsigned long ballooned_pages;  /* direct-mapped: frames the guest gave back but still owns */
+    bool direct_mapped;             /* guest frame == machine frame (dom0) */
+    unsigned long vm_assist;        /* VMASST_TYPE_* bits enabled */
     struct list_head mem_chunks;    /* RAM allocated to the domain */
     uint64_t first_entry_ticks;     /* counter when vCPU0 first ran, 0 before */
     bool teardown_started;          /* shutdown completion ran (once) */
@@ -92,7 +96,9 @@ struct domain *domain_lookup(domid_t domid);   /* no reference counting yet */
 unsigned int domains_alive(void);    /* not shut down */
 unsigned int domains_total(void);
 
-/* Give the domain nr_pages of RAM at guest physical address gpa. */
+/* Give the domain the allocator block pa (2^order pages) at gpa; on failure it is freed. */
+int domain_add_ram(struct domain *d, ipa_t gpa, paddr_t pa, unsigned int order);
+/* Give the domain nr_pages of new, zeroed RAM at guest physical address gpa. */
 int domain_populate(struct domain *d, ipa_t gpa, unsigned long nr_pages);
 /* A page of the domain's RAM by guest address (hypervisor VA), or NULL. */
 void *domain_gpa_to_virt(struct domain *d, ipa_t gpa);
@@ -111,6 +117,8 @@ int vcpu_start(struct vcpu *v, uint64_t entry, uint64_t context);
 
 /* --- architecture hooks --- */
 int arch_domain_init(struct domain *d);
+/* The counter value that is zero in the domain's virtual counter. */
+uint64_t arch_domain_counter_offset(const struct domain *d);
 void arch_domain_teardown(struct domain *d);
 void arch_vcpu_init(struct vcpu *v);
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
@@ -126,6 +134,12 @@ int arch_p2m_map_ram(struct domain *d, ipa_t gpa, paddr_t pa, unsigned long nr_p
  * granted pages are refused). write: the page must be writable by the guest.
  */
 void *domain_gfn_to_virt(struct domain *d, uint64_t gfn, bool write);
+/* What a guest frame holds, for memory_op (arch: the stage-2 tables). */
+enum gfn_kind { GFN_HOLE, GFN_RAM, GFN_FOREIGN, GFN_GRANT, GFN_OTHER };
+enum gfn_kind arch_gfn_query(struct domain *d, uint64_t gfn, paddr_t *pa);
+/* Map one page at gfn (RAM: read/write; FOREIGN: another domain's page). */
+int arch_gfn_map(struct domain *d, uint64_t gfn, paddr_t pa, enum gfn_kind kind);
+int arch_gfn_unmap(struct domain *d, uint64_t gfn);
 /* Make the event-channel upcall pending on v (inject the PPI, kick its CPU). */
 void arch_vcpu_raise_upcall(struct vcpu *v);
 

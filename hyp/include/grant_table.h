@@ -84,8 +84,8 @@ int gnttab_seed_entry(struct domain *d, uint32_t ref, domid_t backend, uint64_t 
  * copies the guest structures in and out). ld is the calling domain. Results
  * are GNTST_* codes (0 or negative) unless noted.
  */
-int gnttab_map(struct domain *ld, domid_t dom, uint32_t ref, uint32_t flags, ipa_t host_addr,
-               uint32_t *handle, paddr_t *dev_bus_addr);
+int __must_check gnttab_map(struct domain *ld, domid_t dom, uint32_t ref, uint32_t flags,
+                            ipa_t host_addr, uint32_t *handle, paddr_t *dev_bus_addr);
 /* host_addr / dev_bus_addr 0: not checked, else they must match the mapping. */
 int gnttab_unmap(struct domain *ld, uint32_t handle, ipa_t host_addr, paddr_t dev_bus_addr);
 
@@ -95,21 +95,22 @@ struct gnttab_copy_side {
     domid_t domid;              /* granter (gref), or DOMID_SELF / the caller (GFN) */
     uint16_t offset;
 };
-int gnttab_copy(struct domain *ld, const struct gnttab_copy_side *src,
-                const struct gnttab_copy_side *dst, uint16_t len);
+int __must_check gnttab_copy(struct domain *ld, const struct gnttab_copy_side *src,
+                             const struct gnttab_copy_side *dst, uint16_t len);
 
 /* GNTTABOP_cache_flush, one op: 0 or -errno (EINVAL, EPERM, EOPNOTSUPP). */
-int gnttab_cache_flush(struct domain *ld, paddr_t dev_bus_addr, uint16_t offset,
-                       uint16_t length, uint32_t op);
+int __must_check gnttab_cache_flush(struct domain *ld, paddr_t dev_bus_addr, uint16_t offset,
+                                    uint16_t length, uint32_t op);
 
 /* query_size of domain dom (DOMID_SELF already resolved). GNTST_* */
-int gnttab_query_size(domid_t dom, unsigned int *nr_frames, unsigned int *max_frames);
+int __must_check gnttab_query_size(domid_t dom, unsigned int *nr_frames,
+                                   unsigned int *max_frames);
 /*
  * setup_table: grow dom's table to nr_frames and fill gfns[0..nr_frames) with
  * the GFNs where the frames are mapped (GNTTAB_INVALID_GFN where not mapped,
  * as Xen on arm). nr_frames <= GNTTAB_MAX_FRAMES. GNTST_*
  */
-int gnttab_setup_table(domid_t dom, unsigned int nr_frames, uint64_t *gfns);
+int __must_check gnttab_setup_table(domid_t dom, unsigned int nr_frames, uint64_t *gfns);
 
 /* --- architecture hooks (arm64 code; faked by host unit tests) --- */
 /* Map machine page pa at gpa in d's stage 2 (replacing what was there); 0/-errno. */
@@ -167,6 +168,11 @@ uint32_t mt_limit(struct grant_table *lgt);
 /* Page references (struct page_info.count) on a granted or copied frame. */
 void gnttab_page_get(paddr_t pa);
 void gnttab_page_put(paddr_t pa);
+/* Page gfn of d (its own RAM, owned by d), referenced. GNTST_okay/bad_page. */
+int gnttab_frame_get(struct domain *d, uint64_t gfn, bool write, paddr_t *pa);
+
+/* grant_map.c: undo every mapping d holds in gt (d's table, being destroyed). */
+void gnttab_release_mappings(struct domain *d, struct grant_table *gt);
 #endif
 
 #endif

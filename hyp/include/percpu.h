@@ -26,6 +26,9 @@ struct pcpu {
     uint64_t slice_end;             /* counter value when curr's slice ends */
     struct timer_queue timers;
     uint64_t idle_ticks;            /* counter ticks spent idle */
+    /* A hypercall continuation asked for by the running handler (hypercalls/table.c). */
+    bool hc_cont_pending;
+    struct { uint64_t a[5]; } hc_cont;
 };
 
 extern struct pcpu pcpus[CONFIG_NR_CPUS];

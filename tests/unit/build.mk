@@ -8,8 +8,9 @@ UNIT_SRCS_p2m := tests/unit/test_p2m.c tests/unit/host_stubs.c hyp/arch/arm64/p2
 UNIT_SRCS_vsnprintf := tests/unit/test_vsnprintf.c tests/unit/host_stubs.c hyp/lib/vsnprintf.c
 UNIT_TESTS += hypercalls
 UNIT_SRCS_hypercalls := tests/unit/test_hypercalls.c tests/unit/host_stubs.c tests/unit/fake_guest.c \
-	hypercalls/table.c hypercalls/xen_version.c hypercalls/console_io.c \
-	hypercalls/sched_op.c hypercalls/vcpu_op.c
+	tests/unit/fake_hyp_env.c tests/unit/host_snprintf.c $(wildcard hypercalls/*.c) \
+	hyp/common/event_channel.c hyp/common/event_2l.c hyp/common/event_fifo.c \
+	hyp/common/grant_table.c hyp/common/grant_map.c hyp/common/page_alloc.c hyp/common/xmalloc.c
 UNIT_TESTS += boot_helpers
 UNIT_SRCS_boot_helpers := tests/unit/test_boot_helpers.c tests/unit/host_stubs.c hyp/common/kernel_image.c \
 	hyp/common/memmap.c hyp/common/guest_fdt.c tests/unit/host_snprintf.c
@@ -19,4 +20,28 @@ UNIT_TESTS += console
 UNIT_SRCS_console := tests/unit/test_console.c hyp/common/console.c tests/unit/host_snprintf.c
 UNIT_TESTS += domain
 UNIT_SRCS_domain := tests/unit/test_domain.c tests/unit/host_stubs.c tests/unit/host_snprintf.c \
-	hyp/common/domain.c hyp/common/page_alloc.c hyp/common/xmalloc.c
+	hyp/common/domain.c hyp/common/page_alloc.c hyp/common/xmalloc.c hyp/common/wallclock.c \
+	hyp/common/event_channel.c hyp/common/event_2l.c hyp/common/event_fifo.c \
+	hyp/common/grant_table.c hyp/common/grant_map.c
+UNIT_TESTS += cmdline
+UNIT_SRCS_cmdline := tests/unit/test_cmdline.c tests/unit/host_stubs.c hyp/common/cmdline.c
+UNIT_TESTS += dom0_fdt
+UNIT_SRCS_dom0_fdt := tests/unit/test_dom0_fdt.c tests/unit/host_stubs.c tests/unit/host_snprintf.c \
+	hyp/common/dom0_fdt.c hyp/common/bootfdt.c
+UNIT_TESTS += gunzip
+UNIT_SRCS_gunzip := tests/unit/test_gunzip.c tests/unit/host_stubs.c hyp/common/gunzip.c
+UNIT_TESTS += grant_table
+UNIT_SRCS_grant_table := tests/unit/test_grant_table.c tests/unit/host_stubs.c tests/unit/fake_guest.c \
+	tests/unit/fake_grants.c hypercalls/grant_table.c hyp/common/grant_table.c hyp/common/grant_map.c \
+	hyp/common/page_alloc.c hyp/common/xmalloc.c
+UNIT_TESTS += evtchn evtchn_fifo
+UNIT_SRCS_evtchn := tests/unit/test_evtchn.c tests/unit/host_stubs.c tests/unit/fake_guest.c \
+	tests/unit/fake_events.c tests/unit/fake_xmalloc.c hyp/common/event_channel.c \
+	hyp/common/event_2l.c hyp/common/event_fifo.c hypercalls/event_channel.c hypercalls/vcpu_op.c
+UNIT_SRCS_evtchn_fifo := tests/unit/test_evtchn_fifo.c tests/unit/host_stubs.c tests/unit/fake_guest.c \
+	tests/unit/fake_events.c tests/unit/fake_xmalloc.c hyp/common/event_channel.c \
+	hyp/common/event_2l.c hyp/common/event_fifo.c hypercalls/event_channel.c hypercalls/vcpu_op.c
+UNIT_TESTS += vgic
+UNIT_SRCS_vgic := tests/unit/test_vgic.c tests/unit/fake_vgic_env.c tests/unit/host_stubs.c \
+	hyp/arch/arm64/vgic.c hyp/arch/arm64/vgic_regs.c hyp/arch/arm64/vgic_dist.c \
+	hyp/arch/arm64/vgic_redist.c

@@ -37,13 +37,27 @@ void vcpu_wake(struct vcpu *v) { v->state = VCPU_RUNNABLE; }
 void console_guest_flush(struct domain *d) { (void)d; }
 /* The real one does not return: neither may the fake. */
 static jmp_buf off_jmp;
+static unsigned int system_resets;
 __noreturn void arch_system_off(void)
 {
     system_offs++;
     longjmp(off_jmp, 1);
 }
+
+__noreturn void arch_system_reset(void)
+{
+    system_resets++;
+    longjmp(off_jmp, 1);
+}
 uint64_t now_ticks(void) { return 0; }
 uint64_t ticks_per_sec(void) { return 1000; }
+uint64_t ticks_to_ns(uint64_t t) { return t * 1000000; }
+uint64_t arch_domain_counter_offset(const struct domain *d) { (void)d; return 0; }
+void *domain_gfn_to_virt(struct domain *d, uint64_t gfn, bool write) { (void)d; (void)gfn; (void)write; return NULL; }
+void arch_vcpu_raise_upcall(struct vcpu *v) { (void)v; }
+int arch_grant_map(struct domain *d, ipa_t gpa, paddr_t pa, bool ro) { (void)d; (void)gpa; (void)pa; (void)ro; return -22; }
+int arch_grant_unmap(struct domain *d, ipa_t gpa, paddr_t pa) { (void)d; (void)gpa; (void)pa; return -22; }
+void arch_grant_cache_flush(const void *va, size_t len, uint32_t op) { (void)va; (void)len; (void)op; }
 
 static void *arena;
 
@@ -120,11 +134,11 @@ static void test_last_shutdown_powers_off(void)
     CHECK(page_alloc_free_pages() >= before + 16);  /* its RAM, and its structures' pages */
     CHECK_EQ(system_offs, 0);
     /* b's vCPU is in a CPU's frame: completion waits until it leaves. */
-    pcpus[0].curr = b->vcpus[0];
+    b->vcpus[0]->in_frame = true;
     domain_crash(b, "test");
     CHECK(domain_lookup(2) != NULL);
     CHECK_EQ(system_offs, 0);
-    pcpus[0].curr = NULL;
+    b->vcpus[0]->in_frame = false;
     struct vcpu *v = b->vcpus[0];
     if (setjmp(off_jmp) == 0)
         domain_vcpu_descheduled(v);
@@ -139,7 +153,7 @@ static void test_shutdown_twice_is_once(void)
     struct domain *a = domain_create(1, "a", 1, false);
     struct domain *keep = domain_create(2, "b", 1, false);
     (void)keep;
-    pcpus[0].curr = a->vcpus[0];
+    a->vcpus[0]->in_frame = true;
     domain_shutdown(a, 0);
     domain_shutdown(a, 3);
     CHECK_EQ(a->shutdown_reason, 0);
@@ -157,6 +171,31 @@ static void test_vcpu_start_only_when_offline(void)
     CHECK_EQ(a->vcpus[1]->arch.regs.pc, 0x40001000);
 }
 
+static void test_dom0_shutdown_is_the_machines(void)
+{
+    setup();
+    system_resets = 0;
+    struct domain *dom0 = domain_create(0, "Domain-0", 1, true);
+    struct domain *u = domain_create(1, "u", 1, false);
+    domain_shutdown(u, 0);
+    CHECK(domain_lookup(1) != NULL);            /* with a control domain: kept for the toolstack */
+    if (setjmp(off_jmp) == 0)
+        domain_shutdown(dom0, 1);               /* reboot */
+    CHECK_EQ(system_resets, 1);
+    CHECK_EQ(system_offs, 0);
+    setup();
+    dom0 = domain_create(0, "Domain-0", 1, true);
+    if (setjmp(off_jmp) == 0)
+        domain_shutdown(dom0, 0);               /* poweroff */
+    CHECK_EQ(system_offs, 1);
+    setup();
+    system_resets = 0;
+    dom0 = domain_create(0, "Domain-0", 1, true);
+    if (setjmp(off_jmp) == 0)
+        domain_crash(dom0, "panic");
+    CHECK_EQ(system_resets, 1);
+}
+
 int main(void)
 {
     CHECK_MAIN_BEGIN("domain");
@@ -166,5 +205,6 @@ int main(void)
     RUN(test_last_shutdown_powers_off);
     RUN(test_shutdown_twice_is_once);
     RUN(test_vcpu_start_only_when_offline);
+    RUN(test_dom0_shutdown_is_the_machines);
     CHECK_MAIN_END();
 }

@@ -29,7 +29,15 @@ void arch_kick_cpu(unsigned int cpu) { (void)cpu; kicks++; }
 void domain_vcpu_descheduled(struct vcpu *v) { (void)v; descheds++; }
 
 /* The frame's x0 names the vCPU loaded in it. */
-void arch_vcpu_save(struct vcpu *v, const struct cpu_regs *f) { v->arch.regs = *f; }
+static struct vcpu *wake_during_save;   /* simulates another CPU waking v mid-switch */
+void arch_vcpu_save(struct vcpu *v, const struct cpu_regs *f)
+{
+    v->arch.regs = *f;
+    if (wake_during_save == v) {
+        wake_during_save = NULL;
+        vcpu_wake(v);
+    }
+}
 void arch_vcpu_load(struct vcpu *v, struct cpu_regs *f) { *f = v->arch.regs; }
 
 /* Idle: time jumps to the next hardware timer, which fires. */
@@ -199,6 +207,24 @@ static void test_wake_before_leaving_cpu_with_others_queued(void)
     CHECK_EQ(running(), 100);       /* not lost */
 }
 
+/* A wake-up that lands while the blocked vCPU is being switched out is not lost. */
+static void test_wake_during_switch_out(void)
+{
+    setup(2);
+    vcpu_wake(&vc[0]);
+    vcpu_wake(&vc[1]);
+    schedule(&frame);
+    CHECK_EQ(running(), 100);
+    vcpu_block(&vc[0], 0);
+    wake_during_save = &vc[0];
+    schedule(&frame);
+    CHECK_EQ(running(), 101);
+    CHECK_EQ(vc[0].state, VCPU_RUNNABLE);
+    fake_now = pcpus[0].slice_end;
+    schedule(&frame);
+    CHECK_EQ(running(), 100);
+}
+
 static void test_stop_removes_from_queue(void)
 {
     setup(3);
@@ -259,6 +285,7 @@ int main(void)
     RUN(test_block_and_timed_wake);
     RUN(test_wake_before_leaving_cpu);
     RUN(test_wake_before_leaving_cpu_with_others_queued);
+    RUN(test_wake_during_switch_out);
     RUN(test_stop_removes_from_queue);
     RUN(test_timer_queue_order);
     CHECK_MAIN_END();

@@ -67,6 +67,11 @@ static int domain_vgic_init(struct domain *d)
     return rc ? -ENOMEM : 0;
 }
 
+uint64_t arch_domain_counter_offset(const struct domain *d)
+{
+    return d->arch.cntvoff;
+}
+
 int arch_domain_init(struct domain *d)
 {
     int vmid = vmid_alloc();

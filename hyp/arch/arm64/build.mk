@@ -28,4 +28,6 @@ HYP_OBJS += \
 	hyp/arch/arm64/vgic_lr.o \
 	hyp/arch/arm64/mmio.o \
 	hyp/arch/arm64/sysreg_trap.o \
-	hyp/arch/arm64/vtimer.o
+	hyp/arch/arm64/vtimer.o \
+	hyp/arch/arm64/dom0.o \
+	hyp/arch/arm64/p2m_guest.o

@@ -39,3 +39,8 @@ __noreturn void arch_system_off(void)
 {
     psci_system_off();
 }
+
+__noreturn void arch_system_reset(void)
+{
+    psci_system_reset();
+}

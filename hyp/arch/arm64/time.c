@@ -21,9 +21,20 @@ uint64_t ticks_per_sec(void)
     return cntfrq;
 }
 
+/* Exact for any counter frequency (62.5 MHz on QEMU is not a whole number of MHz). */
+static uint64_t ticks_scaled(uint64_t ticks, uint64_t per_sec)
+{
+    return (ticks / cntfrq) * per_sec + (ticks % cntfrq) * per_sec / cntfrq;
+}
+
 uint64_t ticks_to_us(uint64_t ticks)
 {
-    return ticks / (cntfrq / 1000000 ? cntfrq / 1000000 : 1);
+    return ticks_scaled(ticks, 1000000);
+}
+
+uint64_t ticks_to_ns(uint64_t ticks)
+{
+    return ticks_scaled(ticks, 1000000000);
 }
 
 void arch_timer_program(uint64_t expires)

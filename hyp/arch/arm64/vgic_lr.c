@@ -62,6 +62,13 @@ void vgic_sync_from_lrs(struct vcpu *v)
 
     if (!c->lr_used)
         return;
+    /*
+     * The underflow maintenance interrupt is a level: it stays asserted until
+     * the LRs are refilled on the way out, so drop UIE now, or the exit's own
+     * handle_pending_irqs() would acknowledge it forever.
+     */
+    WRITE_SYSREG(ICH_HCR_EN, ICH_HCR_EL2);
+    isb();
     spin_lock(&c->lock);
     for (unsigned int n = 0; n < nr_lrs; n++) {
         if (!(c->lr_used & (1U << n)))

@@ -42,6 +42,10 @@ static bool rd_read(struct vcpu *t, uint64_t off, unsigned int size, uint64_t *v
         *val = typer;
         return true;
     }
+    if (size == 8) {
+        *val = 0;                       /* the other 64-bit registers (LPIs): RAZ/WI, as on writes */
+        return true;
+    }
     if (size != 4)
         return false;
     switch (off) {
