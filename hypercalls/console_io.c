@@ -40,6 +40,33 @@ static long console_write(uint64_t count, uint64_t gva, struct domain *d)
     return 0;
 }
 
+/* Bytes read (0 when nothing is waiting); what the guest cannot take stays queued. */
+static long console_read(uint64_t count, uint64_t gva)
+{
+    char buf[128];
+    long total = 0;
+
+    while (count) {
+        size_t want = MIN(count, sizeof(buf));
+        /* Check the destination first, so no input is lost on a bad pointer. */
+        int rc = copy_to_guest(gva, buf, want);
+        if (rc)
+            return total ? total : rc;
+        size_t n = console_read_input(buf, want);
+        if (!n)
+            break;
+        rc = copy_to_guest(gva, buf, n);
+        if (rc)
+            return total ? total : rc;
+        total += (long)n;
+        gva += n;
+        count -= n;
+        if (n < want)
+            break;
+    }
+    return total;
+}
+
 long do_console_io(const struct hypercall_args *args)
 {
     uint64_t cmd = args->a[0], count = args->a[1], gva = args->a[2];
@@ -51,7 +78,7 @@ long do_console_io(const struct hypercall_args *args)
     case CONSOLEIO_read:
         if (!d->is_privileged)
             return -EPERM;
-        return 0;   /* no input buffered yet */
+        return console_read(count, gva);
     default:
         return -ENOSYS;
     }

@@ -22,3 +22,4 @@ HYP_OBJS += \
 	hyp/common/dom0_build.o \
 	hyp/common/gunzip.o
 HYP_OBJS += hyp/common/wallclock.o
+HYP_OBJS += hyp/common/debug_keys.o

@@ -11,6 +11,10 @@
 #include "printk.h"
 #include "spinlock.h"
 #include "timer.h"
+#include "event.h"
+#include "percpu.h"
+#include "console.h"
+#include <xen/xen.h>
 
 static spinlock_t console_lock = SPINLOCK_INIT;
 
@@ -123,4 +127,66 @@ void panic(const char *fmt, ...)
     console_puts(buf, __builtin_strlen(buf));
     console_puts("\n", 1);
     arch_halt();
+}
+
+/*
+ * Serial input. It goes to dom0 (CONSOLEIO_read, announced with
+ * VIRQ_CONSOLE) unless switched to the hypervisor's debug keys by typing
+ * Ctrl-A three times, as on Xen.
+ */
+#define CONSOLE_IN_SIZE 4096
+static char in_ring[CONSOLE_IN_SIZE];
+static unsigned int in_prod, in_cons;
+static unsigned int ctrl_a_count;
+static bool input_to_hyp;
+static spinlock_t in_lock = SPINLOCK_INIT;
+
+void console_debug_key(char key);
+
+static void switch_input(void)
+{
+    input_to_hyp = !input_to_hyp;
+    log_info("*** Serial input to %s (type 'CTRL-a' three times to switch input)\n",
+             input_to_hyp ? "Lamina" : "DOM0");
+}
+
+void console_input(char c)
+{
+    if (c == 0x01) {
+        if (++ctrl_a_count == 3) {
+            ctrl_a_count = 0;
+            switch_input();
+        }
+        return;
+    }
+    /* Ctrl-As that did not make three are passed on. */
+    for (; ctrl_a_count; ctrl_a_count--)
+        console_input_deliver(0x01);
+    console_input_deliver(c);
+}
+
+void console_input_deliver(char c)
+{
+    if (input_to_hyp) {
+        console_debug_key(c);
+        return;
+    }
+    struct domain *dom0 = domain_lookup(0);
+    if (!dom0)
+        return;
+    spin_lock(&in_lock);
+    if (in_prod - in_cons < CONSOLE_IN_SIZE)
+        in_ring[in_prod++ % CONSOLE_IN_SIZE] = c;      /* full: the byte is dropped */
+    spin_unlock(&in_lock);
+    send_global_virq(dom0, VIRQ_CONSOLE);
+}
+
+size_t console_read_input(char *buf, size_t len)
+{
+    size_t n = 0;
+    spin_lock(&in_lock);
+    while (n < len && in_cons != in_prod)
+        buf[n++] = in_ring[in_cons++ % CONSOLE_IN_SIZE];
+    spin_unlock(&in_lock);
+    return n;
 }

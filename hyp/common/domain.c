@@ -324,6 +324,10 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     log_info("d%u: shutdown (%s)\n", d->domid, shutdown_reason_name(reason));
     if (d->is_privileged)
         hardware_domain_shutdown(reason);
+    /* Tell the toolstack (xenstored binds VIRQ_DOM_EXC in dom0). */
+    struct domain *dom0 = domain_lookup(0);
+    if (dom0 && dom0 != d)
+        send_global_virq(dom0, VIRQ_DOM_EXC);
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         vcpu_stop(d->vcpus[i], VCPU_PAUSED);
     if (vcpus_in_frame(d) == 0)

@@ -3,4 +3,9 @@
 #include "domain.h"
 void console_guest_write(struct domain *d, const char *buf, size_t len);
 void console_guest_flush(struct domain *d);
+/* A byte from the serial line (Ctrl-A x3 switches between dom0 and the debug keys). */
+void console_input(char c);
+void console_input_deliver(char c);
+/* dom0's pending input, for CONSOLEIO_read. */
+size_t console_read_input(char *buf, size_t len);
 #endif

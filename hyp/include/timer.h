@@ -30,6 +30,7 @@ uint64_t ticks_per_sec(void);
 static inline uint64_t ms_to_ticks(uint64_t ms) { return ms * ticks_per_sec() / 1000; }
 uint64_t ticks_to_us(uint64_t ticks);
 uint64_t ticks_to_ns(uint64_t ticks);
+uint64_t ns_to_ticks(uint64_t ns);
 
 /* arch: program this CPU's hypervisor timer to fire at expires (0 = off). */
 void arch_timer_program(uint64_t expires);

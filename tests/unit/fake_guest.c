@@ -90,6 +90,19 @@ void vcpu_yield(struct vcpu *v)
 void vcpu_block(struct vcpu *v, uint64_t expires)
 {
     (void)v;
-    (void)expires;
+    fake_calls.block_expires = expires;
     fake_calls.blocks++;
+}
+
+/* dom0's console input, for CONSOLEIO_read tests. */
+char fake_console_input[64];
+size_t fake_console_input_len;
+
+size_t console_read_input(char *buf, size_t len)
+{
+    size_t n = len < fake_console_input_len ? len : fake_console_input_len;
+    memcpy(buf, fake_console_input, n);
+    memmove(fake_console_input, fake_console_input + n, fake_console_input_len - n);
+    fake_console_input_len -= n;
+    return n;
 }

@@ -7,7 +7,8 @@
 #define FAKE_GUEST_SIZE (64 * 1024)
 
 struct fake_calls {
-    unsigned int shutdowns, shutdown_reason, yields, blocks;
+    unsigned int shutdowns, shutdown_reason, yields, blocks, unblocks;
+    uint64_t block_expires;
     char console[32 * 1024];
     size_t console_len;
 };

@@ -17,6 +17,63 @@ __noreturn void arch_halt(void) { abort(); }
 uint64_t now_ticks(void) { return fake_now; }
 uint64_t ticks_per_sec(void) { return 1000; }
 
+static void reset_out(void);
+
+static struct domain dom0 = { .domid = 0 };
+static bool have_dom0 = true;
+static unsigned int virqs;
+static char keys[16];
+static unsigned int nr_keys;
+struct domain *domain_lookup(domid_t id) { return id == 0 && have_dom0 ? &dom0 : NULL; }
+void send_global_virq(struct domain *d, unsigned int virq) { (void)d; if (virq == 2) virqs++; }
+void console_debug_key(char key) { if (nr_keys < sizeof(keys)) keys[nr_keys++] = key; }
+
+static void test_input_goes_to_dom0(void)
+{
+    char buf[16];
+    virqs = 0;
+    console_input('l');
+    console_input('s');
+    CHECK_EQ(virqs, 2);
+    CHECK_EQ(console_read_input(buf, sizeof(buf)), 2);
+    CHECK(memcmp(buf, "ls", 2) == 0);
+    CHECK_EQ(console_read_input(buf, sizeof(buf)), 0);
+}
+
+static void test_ctrl_a_three_times_switches(void)
+{
+    char buf[16];
+    reset_out();
+    nr_keys = 0;
+    console_input(1); console_input(1); console_input(1);
+    CHECK(strstr(out, "Serial input to Lamina") != NULL);
+    console_input('q');
+    CHECK_EQ(nr_keys, 1);
+    CHECK_EQ(keys[0], 'q');
+    CHECK_EQ(console_read_input(buf, sizeof(buf)), 0);      /* not dom0's */
+    console_input(1); console_input(1); console_input(1);
+    CHECK(strstr(out, "Serial input to DOM0") != NULL);
+    /* Two Ctrl-As and a letter reach dom0 as they were typed. */
+    console_input(1); console_input(1); console_input('x');
+    CHECK_EQ(console_read_input(buf, sizeof(buf)), 3);
+    CHECK(buf[0] == 1 && buf[1] == 1 && buf[2] == 'x');
+}
+
+static void test_input_overflow_and_no_dom0(void)
+{
+    char buf[64];
+    for (int i = 0; i < 5000; i++)
+        console_input('a');
+    size_t total = 0, n;
+    while ((n = console_read_input(buf, sizeof(buf))) > 0)
+        total += n;
+    CHECK_EQ(total, 4096);                      /* the ring's size: the rest was dropped */
+    have_dom0 = false;
+    console_input('z');
+    CHECK_EQ(console_read_input(buf, sizeof(buf)), 0);
+    have_dom0 = true;
+}
+
 static void reset_out(void)
 {
     memset(out, 0, sizeof(out));
@@ -76,5 +133,8 @@ int main(void)
     RUN(test_guest_control_chars_replaced);
     RUN(test_guest_long_line_split_and_flush);
     RUN(test_guest_log_rate_limit);
+    RUN(test_input_goes_to_dom0);
+    RUN(test_ctrl_a_three_times_switches);
+    RUN(test_input_overflow_and_no_dom0);
     CHECK_MAIN_END();
 }

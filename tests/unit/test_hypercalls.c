@@ -127,6 +127,24 @@ static void test_console_bad_input_prints_nothing(void)
     CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_read, 1, G), -1);
 }
 
+extern char fake_console_input[64];
+extern size_t fake_console_input_len;
+
+static void test_console_read_dom0_only(void)
+{
+    fake_guest_reset(true);
+    memcpy(fake_console_input, "abc", 3);
+    fake_console_input_len = 3;
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_read, 2, BAD), -14);
+    CHECK_EQ(fake_console_input_len, 3);                   /* nothing lost on a bad pointer */
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_read, 2, G), 2);
+    CHECK(memcmp(guest_ptr(G), "ab", 2) == 0);
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_read, 16, G), 1);
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_read, 16, G), 0);
+    fake_guest_reset(false);
+    CHECK_EQ(hc(__HYPERVISOR_console_io, CONSOLEIO_read, 16, G), -1);
+}
+
 static void test_sched_op(void)
 {
     struct sched_shutdown *s = guest_ptr(G);
@@ -144,6 +162,42 @@ static void test_sched_op(void)
     CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_shutdown, G, 0), 0);
     CHECK_EQ(fake_calls.shutdowns, 1);
     CHECK_EQ(fake_calls.shutdown_reason, SHUTDOWN_crash);
+}
+
+static void test_sched_poll_and_remote_shutdown(void)
+{
+    struct sched_poll *p = guest_ptr(G);
+    struct sched_remote_shutdown *r = guest_ptr(G + 256);
+    fake_guest_reset(false);
+    p->ports.q = G + 128;
+    p->nr_ports = 2;
+    p->timeout = 0;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_poll, G, 0), 0);
+    CHECK_EQ(fake_calls.blocks, 1);
+    CHECK_EQ(fake_calls.block_expires, 0);
+    p->timeout = 1000000 + 5000;                    /* 5 us from the fake now */
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_poll, G, 0), 0);
+    CHECK_EQ(fake_calls.block_expires, 1000000 + 5000);
+    p->timeout = 10;                                /* already past: no block */
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_poll, G, 0), 0);
+    CHECK_EQ(fake_calls.blocks, 2);
+    p->nr_ports = 129;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_poll, G, 0), -22);
+    p->nr_ports = 2;
+    p->ports.q = BAD;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_poll, G, 0), -14);
+    r->domain_id = 1;
+    r->reason = SHUTDOWN_poweroff;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, G + 256, 0), -1);
+    fake_guest_reset(true);                          /* dom0 */
+    r->domain_id = 77;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, G + 256, 0), -3);
+    r->domain_id = 0;
+    r->reason = 42;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, G + 256, 0), -22);
+    r->reason = SHUTDOWN_reboot;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_remote_shutdown, G + 256, 0), 0);
+    CHECK_EQ(fake_calls.shutdown_reason, SHUTDOWN_reboot);
 }
 
 static void test_vcpu_op_as_xen_arm(void)
@@ -166,7 +220,9 @@ int main(void)
     RUN(test_commandline_privileged_only);
     RUN(test_console_write);
     RUN(test_console_bad_input_prints_nothing);
+    RUN(test_console_read_dom0_only);
     RUN(test_sched_op);
+    RUN(test_sched_poll_and_remote_shutdown);
     RUN(test_vcpu_op_as_xen_arm);
     CHECK_MAIN_END();
 }

@@ -185,6 +185,15 @@ int gic_route_spi_to_domain(uint32_t intid, struct domain *d)
     return 0;
 }
 
+/* An SPI the hypervisor itself takes (its UART), on the boot CPU. */
+void gic_enable_hyp_spi(uint32_t intid)
+{
+    if (intid < 32 || intid >= 1020)
+        return;
+    *(volatile uint64_t *)(gicd + GICD_IROUTER + 8 * intid) = pcpus[0].mpidr & 0xff00ffffffUL;
+    arch_hw_irq_enable(intid, true);
+}
+
 void gic_release_spi(uint32_t intid)
 {
     if (intid >= 32 && intid < 1020) {

@@ -4,6 +4,10 @@
 
 #define UARTDR   0x00
 #define UARTFR   0x18
+#define UARTIMSC 0x38
+#define UARTICR  0x44
+#define UART_RXIM (1U << 4)
+#define UART_RTIM (1U << 6)
 #define UARTFR_TXFF (1U << 5)
 #define UARTFR_RXFE (1U << 4)
 
@@ -43,4 +47,22 @@ int pl011_getc(void)
 void arch_console_putc(char c)
 {
     pl011_putc(c);
+}
+
+/* Receive and receive-timeout interrupts on, so input arrives as an interrupt. */
+void pl011_enable_rx_irq(void)
+{
+    if (!uart_base)
+        return;
+    wr(UARTICR, UART_RXIM | UART_RTIM);
+    wr(UARTIMSC, rd(UARTIMSC) | UART_RXIM | UART_RTIM);
+}
+
+/* Drain the receive FIFO into the console. */
+void pl011_rx_irq(void (*deliver)(char c))
+{
+    int c;
+    while ((c = pl011_getc()) >= 0)
+        deliver((char)c);
+    wr(UARTICR, UART_RXIM | UART_RTIM);
 }

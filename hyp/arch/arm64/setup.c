@@ -24,7 +24,7 @@ void arch_time_init(void);
 void smp_boot_secondaries(const struct bootinfo *bi);
 __noreturn void enter_scheduler(void);
 
-unsigned int hyp_timer_intid = 26, maint_intid = 25;
+unsigned int hyp_timer_intid = 26, maint_intid = 25, uart_intid;
 
 void arch_early_init(paddr_t dtb)
 {
@@ -67,6 +67,11 @@ void arch_init_irq_and_time(const struct bootinfo *bi)
     vgic_hw_init();
     gic_init(bi);
     gic_init_cpu();
+    if (bi->uart_found && bi->uart_intid) {
+        uart_intid = bi->uart_intid;
+        pl011_enable_rx_irq();
+        gic_enable_hyp_spi(uart_intid);
+    }
     pcpus[0].online = true;
     nr_pcpus_online = 1;
 }

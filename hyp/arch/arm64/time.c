@@ -37,6 +37,11 @@ uint64_t ticks_to_ns(uint64_t ticks)
     return ticks_scaled(ticks, 1000000000);
 }
 
+uint64_t ns_to_ticks(uint64_t ns)
+{
+    return (ns / 1000000000) * cntfrq + (ns % 1000000000) * cntfrq / 1000000000;
+}
+
 void arch_timer_program(uint64_t expires)
 {
     if (!expires) {

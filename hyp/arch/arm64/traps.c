@@ -15,6 +15,8 @@
 #include "timer.h"
 #include "traps.h"
 #include "mmio.h"
+#include "console.h"
+#include "pl011.h"
 #include "vgic.h"
 #include "vtimer.h"
 
@@ -147,6 +149,8 @@ void handle_pending_irqs(void)
             this_cpu()->need_resched = true;
         else if (intid == vtimer_intid)
             vtimer_hw_fired(current_vcpu());
+        else if (intid == uart_intid && uart_intid)
+            pl011_rx_irq(console_input);
         else if (intid != maint_intid)  /* maintenance: the LRs are refilled on the way out */
             log_warn("unexpected interrupt %u\n", intid);
         gic_eoi(intid);

@@ -23,6 +23,7 @@ void gic_priority_drop(uint32_t intid);
 struct domain;
 int gic_route_spi_to_domain(uint32_t intid, struct domain *d);
 void gic_release_spi(uint32_t intid);
+void gic_enable_hyp_spi(uint32_t intid);
 struct domain *gic_spi_owner(uint32_t intid);
 
 #endif
