@@ -23,7 +23,7 @@ KCONFIG_ENV := KCONFIG_CONFIG=.config
 Q := $(if $(V),,@)
 
 .DEFAULT_GOAL := all
-.PHONY: all deps run test bench unit integration defconfig menuconfig olddefconfig clean FORCE
+.PHONY: all deps run run-guests test bench unit integration defconfig menuconfig olddefconfig clean FORCE
 
 # --- configuration ---------------------------------------------------------
 
@@ -67,6 +67,8 @@ include hyp/lib/build.mk
 include hypercalls/build.mk
 include tests/unit/build.mk
 include tests/guests/build.mk
+include dom0-tools/tests/build.mk
+include dom0-tools/image/build.mk
 
 ARM_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin \
 	-nostdinc -isystem $(shell $(CC_ARM) -print-file-name=include) \
@@ -143,15 +145,21 @@ deps:
 unit: $(UNIT_BINS)
 
 test: deps
-	$(MAKE) all unit
+	$(MAKE) all unit dom0-image
 	tests/run.sh $(BUILD)
 
+# Lamina with Debian's kernel as dom0: a dom0 shell on this terminal (Ctrl-A X quits QEMU).
 run: deps
+	$(MAKE) all dom0-image
+	python3 tests/bench/dom0_boot.py lamina --interactive --build $(BUILD)
+
+# The dom0-less test guests instead of dom0.
+run-guests: deps
 	$(MAKE) all
 	scripts/run-qemu.sh $(BUILD)
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all dom0-image
 	tests/bench/run.sh $(BUILD)
 
 clean:

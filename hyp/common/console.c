@@ -63,11 +63,19 @@ static void guest_flush_line(struct domain *d)
 }
 
 /*
- * Bytes a guest wrote with CONSOLEIO_write. Non-printable bytes are shown as
- * '?' so a guest cannot drive the terminal; a long line is split.
+ * Bytes a guest wrote with CONSOLEIO_write. dom0 owns the terminal, as on
+ * Xen: its bytes go out at once and unchanged (prompts, line editing).
+ * Other domains' output is cut into lines tagged "(d<id>) ", with
+ * non-printable bytes shown as '?' so they cannot drive the terminal.
  */
 void console_guest_write(struct domain *d, const char *buf, size_t len)
 {
+    if (d->is_privileged) {
+        spin_lock(&console_lock);
+        console_puts(buf, len);
+        spin_unlock(&console_lock);
+        return;
+    }
     spin_lock(&d->lock);
     for (size_t i = 0; i < len; i++) {
         char c = buf[i];
@@ -90,6 +98,8 @@ void console_guest_write(struct domain *d, const char *buf, size_t len)
 
 void console_guest_flush(struct domain *d)
 {
+    if (d->is_privileged)
+        return;
     spin_lock(&d->lock);
     if (d->con_len)
         guest_flush_line(d);

@@ -18,4 +18,7 @@ if command -v python3 >/dev/null; then
 else
     echo "bench: test-guest benchmark skipped: python3 not found (make deps)"
 fi
+
+echo "== bench: dom0 (boot to init, CPU-bound workload, null hypercall) vs bare Linux and Xen 4.17"
+"$here/dom0.sh" "$build" || echo "bench: dom0 benchmark did not complete"
 exit 0

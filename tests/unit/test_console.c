@@ -90,6 +90,16 @@ static void test_guest_lines_tagged(void)
     CHECK(strcmp(out, "(d7) hello\r\n(d7) world\r\n") == 0);
 }
 
+static void test_dom0_output_raw_and_immediate(void)
+{
+    struct domain d0 = { .domid = 0, .is_privileged = true };
+    reset_out();
+    console_guest_write(&d0, "prompt# \x1b[6n", 12);
+    CHECK(strcmp(out, "prompt# \x1b[6n") == 0);       /* no prefix, no wait for a newline */
+    console_guest_write(&d0, "x\n", 2);
+    CHECK(strcmp(out, "prompt# \x1b[6nx\r\n") == 0);
+}
+
 static void test_guest_control_chars_replaced(void)
 {
     struct domain d = { .domid = 1 };
@@ -131,6 +141,7 @@ int main(void)
     CHECK_MAIN_BEGIN("console");
     RUN(test_guest_lines_tagged);
     RUN(test_guest_control_chars_replaced);
+    RUN(test_dom0_output_raw_and_immediate);
     RUN(test_guest_long_line_split_and_flush);
     RUN(test_guest_log_rate_limit);
     RUN(test_input_goes_to_dom0);

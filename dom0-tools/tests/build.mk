@@ -1,0 +1,37 @@
+# dom0 test programs (owned by dom0-tools/tests/): C11, statically linked for
+# arm64 against Debian's cross glibc (libc6-dev-arm64-cross), using the Linux
+# UAPI of /dev/xen/{privcmd,evtchn,gntalloc,gntdev} from Debian's
+# /usr/include/xen/sys (through the arm-pinned copy in $(BUILD)/include/xen).
+# Outputs $(BUILD)/dom0-tools/bin/<program>; dom0-tools/image/ puts every
+# program of that directory into dom0's initramfs. Other dom0 programs can
+# append their binaries to DOM0_BINS to make the image depend on them.
+#
+#   make dom0-tests
+DOM0_TEST_PROGS := xen-abi-test xen-hostile hypercall-bench lamina-timeit
+
+DOM0_TESTS_SRC := dom0-tools/tests
+DOM0_TESTS_OBJ := $(BUILD)/dom0-tools/obj/tests
+DOM0_BIN_DIR   := $(BUILD)/dom0-tools/bin
+DOM0_TESTS_XEN := $(if $(XEN_HEADERS),$(XEN_HEADERS),$(BUILD)/include/xen)
+
+DOM0_TESTS_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D__XEN_TOOLS__ \
+	-I $(DOM0_TESTS_SRC) -I $(BUILD)/include -MMD -MP
+DOM0_TESTS_LDFLAGS := -static
+
+DOM0_TEST_BINS := $(addprefix $(DOM0_BIN_DIR)/,$(DOM0_TEST_PROGS))
+DOM0_BINS += $(DOM0_TEST_BINS)
+
+.PHONY: dom0-tests
+dom0-tests: $(DOM0_TEST_BINS)
+
+$(DOM0_TESTS_OBJ)/%.o: $(DOM0_TESTS_SRC)/%.c $(DOM0_TESTS_SRC)/build.mk | $(DOM0_TESTS_XEN)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_ARM) $(DOM0_TESTS_CFLAGS) -c $< -o $@
+
+$(DOM0_TEST_BINS): $(DOM0_BIN_DIR)/%: $(DOM0_TESTS_OBJ)/%.o $(DOM0_TESTS_OBJ)/xentest.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC_ARM) $(DOM0_TESTS_LDFLAGS) -o $@ $^
+
+.SECONDARY: $(patsubst %,$(DOM0_TESTS_OBJ)/%.o,$(DOM0_TEST_PROGS) xentest)

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""dom0 scenarios: Debian's stock arm64 kernel as dom0 on Lamina, booted from
+the same device tree as the real Xen 4.17 (tests/bench/dom0_boot.py builds
+it: only -kernel differs). Prints PASS/FAIL lines; always exits 0.
+
+  tests/integration/dom0.py [BUILD]
+"""
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "bench"))
+import dom0_boot as db  # noqa: E402
+
+TIMEOUT = 240
+TESTS = "/usr/lib/lamina/tests"
+
+
+def report(scenario, check, ok, why=""):
+    name = "integration/dom0-%s/%s" % (scenario, check)
+    print("PASS " + name if ok else "FAIL %s: %s" % (name, why))
+
+
+def has(r, pattern):
+    return r.find(pattern) is not None
+
+
+def common_checks(scenario, r):
+    """Every boot: it ran, the hypervisor never panicked."""
+    if r.error:
+        report(scenario, "setup", False, r.error)
+        return False
+    report(scenario, "setup", True)
+    bad = [l for l in r.lines if "(LAMINA) PANIC" in l or "Unexpected exception" in l]
+    report(scenario, "no-hypervisor-panic", not bad, bad[0] if bad else "")
+    return True
+
+
+def kernel_log_checks(scenario, r):
+    for check, pattern in [
+        ("xen-found", r"Xen 4\.17 support found"),
+        ("grant-table", r"Grant table initialized"),
+        ("fifo-events", r"xen:events: Using FIFO-based ABI"),
+        ("xen-cpu1", r"Xen: initializing cpu1"),
+        ("two-cpus", r"smp: Brought up 1 node, 2 CPUs"),
+        ("balloon", r"xen:balloon: Initialising balloon driver"),
+    ]:
+        report(scenario, check, has(r, pattern), "no kernel line matching /%s/" % pattern)
+
+
+def scenario_boot(build):
+    """Boot, xen-info, both ABI programs, then poweroff."""
+    s = "boot"
+    r = db.boot_lamina(build=build, cmd="%s/xen-info; %s/xen-all" % (TESTS, TESTS), timeout=TIMEOUT,
+                       log=os.path.join(build, "tests", "dom0", "it-boot.log"))
+    if not common_checks(s, r):
+        return
+    kernel_log_checks(s, r)
+    report(s, "init", r.reached and has(r, r"init done: .*xen=yes caps=control_d"),
+           "dom0 did not reach init with /proc/xen/capabilities = control_d")
+    m = r.find(r"lamina-dom0: modules: (\d+) loaded, failed: (.*)$")
+    report(s, "modules", bool(m) and m.group(2).strip() == "none",
+           m.group(0) if m else "no module summary line")
+    m = r.find(r"dev/xen: (.*)$")
+    want = {"evtchn", "gntdev", "gntalloc", "privcmd", "xenbus_backend"}
+    got = set(m.group(1).split()) if m else set()
+    report(s, "dev-xen", want <= got, "missing /dev/xen/%s" % ", ".join(sorted(want - got)))
+    results = r.results()
+    fails = [line for verdict, _, line in results if verdict == "FAIL"]
+    abi = [n for v, n, _ in results if n.startswith("xen-abi/") and v == "PASS"]
+    hostile = [n for v, n, _ in results if n.startswith("xen-hostile/") and v == "PASS"]
+    report(s, "abi-program", len(abi) >= 13 and has(r, r"xen-abi-test: done: \d+ passed, 0 failed"),
+           "%d xen-abi checks passed; failures: %s" % (len(abi), fails[:3]))
+    report(s, "hostile-program", len(hostile) >= 200 and has(r, r"xen-hostile: done: \d+ passed, 0 failed"),
+           "%d xen-hostile checks passed; failures: %s" % (len(hostile), fails[:3]))
+    report(s, "poweroff", r.end == "exit" and r.status == 0 and has(r, r"\(LAMINA\) dom0 powered off"),
+           "end=%s status=%s" % (r.end, r.status))
+
+
+def scenario_image_gz(build):
+    s = "image-gz"
+    r = db.boot_lamina(build=build, test="xen-info", timeout=TIMEOUT,
+                       kernel=os.path.join(build, "dom0", "Image.gz"),
+                       log=os.path.join(build, "tests", "dom0", "it-image-gz.log"))
+    if not common_checks(s, r):
+        return
+    report(s, "inflated", has(r, r"\(LAMINA\) dom0: kernel inflated"), "no 'kernel inflated' line")
+    report(s, "init", r.reached, "dom0 did not reach init")
+    report(s, "poweroff", r.end == "exit" and r.status == 0, "end=%s status=%s" % (r.end, r.status))
+
+
+def scenario_reboot(build):
+    """dom0's reboot resets the machine (QEMU -no-reboot then exits)."""
+    s = "reboot"
+    r = db.boot_lamina(build=build, cmd="reboot -f", timeout=TIMEOUT,
+                       log=os.path.join(build, "tests", "dom0", "it-reboot.log"))
+    if not common_checks(s, r):
+        return
+    report(s, "reset", r.end == "exit" and has(r, r"\(LAMINA\) dom0 asked for reboot: resetting"),
+           "end=%s; no reset line" % r.end)
+
+
+def scenario_panic(build):
+    """A dom0 kernel panic shows on the hypervisor console and stops the machine."""
+    s = "panic"
+    r = db.boot_lamina(build=build, cmd="echo c > /proc/sysrq-trigger", dom0_extra="panic=-1",
+                       timeout=TIMEOUT, log=os.path.join(build, "tests", "dom0", "it-panic.log"))
+    if not common_checks(s, r):
+        return
+    report(s, "reported", has(r, r"Kernel panic - not syncing: sysrq triggered crash"),
+           "no 'Kernel panic' line on the hypervisor console")
+    report(s, "machine-stops", r.end == "exit" and has(r, r"\(LAMINA\) dom0 asked for reboot"),
+           "end=%s" % r.end)
+
+
+def scenario_shell(build):
+    """Typing on the serial line reaches dom0's shell on hvc0 (make run's use)."""
+    import select
+    import subprocess
+    import time
+    s = "shell"
+    try:
+        cmd = db.command("lamina", build=build)
+    except db.Missing as e:
+        report(s, "setup", False, str(e))
+        return
+    report(s, "setup", True)
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         start_new_session=True)
+    out, step, t0 = b"", 0, time.monotonic()
+    try:
+        while time.monotonic() - t0 < TIMEOUT and p.poll() is None:
+            if select.select([p.stdout], [], [], 0.5)[0]:
+                chunk = p.stdout.read1(65536)
+                if not chunk:
+                    break
+                out += chunk
+            if step == 0 and b"shell on hvc0" in out:
+                time.sleep(1)
+                p.stdin.write(b"echo answer-$((6*7))\n")
+                p.stdin.flush()
+                step = 1
+            elif step == 1 and b"answer-42" in out.replace(b"answer-$((6*7))", b""):
+                p.stdin.write(b"poweroff -f\n")
+                p.stdin.flush()
+                step = 2
+        p.wait(timeout=30)
+    except Exception:
+        pass
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    with open(os.path.join(build, "tests", "dom0", "it-shell.log"), "wb") as f:
+        f.write(out)
+    report(s, "prompt", step >= 1, "no shell prompt on hvc0")
+    report(s, "input-and-output", step == 2, "the typed command's output never came back")
+    report(s, "poweroff", p.returncode == 0, "QEMU status %s" % p.returncode)
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else "build"
+    for sc in (scenario_boot, scenario_image_gz, scenario_reboot, scenario_panic, scenario_shell):
+        try:
+            sc(build)
+        except Exception as e:  # a harness problem is a failure, not a crash
+            report(sc.__name__.replace("scenario_", ""), "harness", False, repr(e))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
