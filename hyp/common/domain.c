@@ -257,6 +257,9 @@ void domain_destroy(struct domain *d)
         list_del(&d->link);
     spin_unlock(&domlist_lock);
     domain_xen_destroy(d);
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpus[i])
+            timer_kill(&d->vcpus[i]->wake_timer);
     arch_domain_teardown(d);
     domain_free_memory(d);
     for (unsigned int i = 0; i < d->max_vcpus; i++)

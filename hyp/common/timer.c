@@ -58,6 +58,16 @@ void timer_stop(struct timer *t)
     spin_unlock(&q->lock);
 }
 
+void timer_kill(struct timer *t)
+{
+    struct timer_queue *q = &pcpus[t->cpu].timers;
+
+    timer_stop(t);
+    /* The callback runs without the lock held (timer_softirq): wait for it to end. */
+    while (__atomic_load_n(&q->running, __ATOMIC_ACQUIRE) == t)
+        arch_cpu_relax();
+}
+
 void timer_softirq(void)
 {
     struct pcpu *p = this_cpu();
@@ -70,9 +80,11 @@ void timer_softirq(void)
             break;
         list_del(&t->link);
         t->active = false;
+        __atomic_store_n(&q->running, t, __ATOMIC_RELEASE);
         spin_unlock(&q->lock);
         t->fn(t->data);
         spin_lock(&q->lock);
+        __atomic_store_n(&q->running, NULL, __ATOMIC_RELEASE);
     }
     reprogram_if_local(q, p->id);
     spin_unlock(&q->lock);

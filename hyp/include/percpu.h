@@ -9,9 +9,11 @@
 
 struct vcpu;
 
+struct timer;
 struct timer_queue {
     spinlock_t lock;
     struct list_head timers;        /* sorted by expiry */
+    struct timer *running;          /* the timer whose callback runs now, or NULL */
 };
 
 struct pcpu {

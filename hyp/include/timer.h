@@ -21,6 +21,8 @@ struct timer {
 void timer_init(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu);
 void timer_set(struct timer *t, uint64_t expires);
 void timer_stop(struct timer *t);
+/* Stop it and wait until its callback is not running anywhere: then t may be freed. */
+void timer_kill(struct timer *t);
 /* Run expired timers of this CPU and reprogram the hardware. */
 void timer_softirq(void);
 

@@ -211,6 +211,84 @@ def bench_guest_checks(c, run):
     check_shutdown_reasons(c, run, {1: "poweroff"})
 
 
+# The "vgic" scenario: d1 irq (2 vCPUs) exercises the virtual GIC and timer;
+# d2 is the same binary in companion mode (1 vCPU, sharing vCPU0's pCPU by
+# the round-robin placement d1v0 -> CPU0, d1v1 -> CPU1, d2v0 -> CPU0), which
+# spins on the physical counter and reports the intervals it did not run.
+VGIC_CHECKS = ["gicd-init", "gicr-walk", "cpuif", "regs-readback", "timer", "timer-disabled",
+               "wfi-block", "vcpu1-start", "sgi-pingpong", "sgi-broadcast", "sgi-targets",
+               "priority", "mask", "sgi-while-active", "spi", "spi-retarget", "no-spurious"]
+
+
+def vgic_other_domain_ran(c, run, IRQ, COMP):
+    """While d1's vCPU0 slept in WFI (its "wfi-block window", CNTPCT), the
+    companion on the same pCPU had the CPU. Compared with the reference window
+    just before, in which d1's vCPU0 spun for as long: there the companion
+    lost about every other 10 ms slice; in the sleep it must lose at least a
+    fifth of the window less. (Gaps shorter than 5 ms are not recorded; the
+    host stalling QEMU's threads adds to both windows alike.)"""
+    L = run.lines
+    w = find(L, guest_re(IRQ, r"irq: wfi-block window (\d+) (\d+) "))
+    ref = find(L, guest_re(IRQ, r"irq: wfi-block reference (\d+) (\d+) "))
+    sp = find(L, guest_re(COMP, r"irq: companion: span (\d+) (\d+) gaps (\d+) lost (\d+)"))
+    if w < 0 or ref < 0 or sp < 0:
+        c.check("wfi-other-domain-ran", False,
+                "needs '(d%d) irq: wfi-block window', '... reference' and '(d%d) irq: companion: span'"
+                % (IRQ, COMP))
+        return
+    ws, we = [int(x) for x in re.search(r"window (\d+) (\d+)", L[w]).groups()]
+    rs, re_ = [int(x) for x in re.search(r"reference (\d+) (\d+)", L[ref]).groups()]
+    m = re.search(r"span (\d+) (\d+) gaps (\d+) lost (\d+)", L[sp])
+    cs, ce, lost = int(m.group(1)), int(m.group(2)), int(m.group(4))
+    gaps = []
+    for l in L:
+        g = re.match(guest_re(COMP, r"irq: companion: gaps((?: \d+-\d+)+)$"), l)
+        if g:
+            gaps += [tuple(int(v) for v in x.split("-")) for x in g.group(1).split()]
+    if not (cs < rs and we < ce):
+        c.check("wfi-other-domain-ran", False,
+                "the companion's sampling [%d, %d] does not cover the windows [%d, %d], [%d, %d]"
+                % (cs, ce, rs, re_, ws, we))
+        return
+    if lost:
+        c.check("wfi-other-domain-ran", False, "the companion lost %d gap records" % lost)
+        return
+
+    def off_fraction(a, b):
+        return sum(max(0, min(e, b) - max(s, a)) for s, e in gaps) / float(b - a)
+
+    f_sleep, f_spin = off_fraction(ws, we), off_fraction(rs, re_)
+    c.check("wfi-other-domain-ran", f_spin - f_sleep >= 0.2,
+            "the companion was off the pCPU %.0f%% of d%d's WFI sleep and %.0f%% of its spin: "
+            "the sleeping vCPU kept its turn?" % (100 * f_sleep, IRQ, 100 * f_spin))
+    c.note("wfi-block: the companion was off the pCPU %.0f%% of the sleep, %.0f%% of the spin"
+           % (100 * f_sleep, 100 * f_spin))
+
+
+def vgic_checks(c, run):
+    L = run.lines
+    IRQ, COMP = 1, 2
+    for name in VGIC_CHECKS:
+        ok = find(L, guest_re(IRQ, r"irq: %s ok$" % re.escape(name)))
+        failed = find(L, guest_re(IRQ, r"irq: %s FAILED" % re.escape(name)))
+        if failed >= 0:
+            c.check(name, False, L[failed])
+        else:
+            c.check(name, ok >= 0, "no '(d%d) irq: %s ok' line" % (IRQ, name))
+    other = [l for l in L if re.match(guest_re(IRQ, r"irq: .*FAILED"), l)
+             and not any(re.match(guest_re(IRQ, r"irq: %s FAILED" % re.escape(n)), l)
+                         for n in VGIC_CHECKS)]
+    c.check("no-other-failures", not other, other[0] if other else "")
+    exc = [l for l in L for d in (IRQ, COMP) if re.match(guest_re(d, r"irq: unexpected exception"), l)]
+    c.check("no-guest-exception", not exc, exc[0] if exc else "")
+    c.check("irq-done", has_guest_line(L, IRQ, r"irq: done$"), "no '(d1) irq: done'")
+    c.check("companion-done", has_guest_line(L, COMP, r"irq: companion: done$"),
+            "no '(d2) irq: companion: done'")
+    vgic_other_domain_ran(c, run, IRQ, COMP)
+    check_shutdown_reasons(c, run, {IRQ: "poweroff", COMP: "poweroff"})
+    check_memory_returned(c, run)
+
+
 def scenarios(build):
     g = os.path.join(build, "guests")
     return [
@@ -230,6 +308,15 @@ def scenarios(build):
             "domains": [lq.Domain("bench", os.path.join(g, "bench.bin"), 16384, 1)],
             "timeout": 60,
             "checks": bench_guest_checks,
+        },
+        {
+            "name": "vgic",
+            "domains": [
+                lq.Domain("irq", os.path.join(g, "irq.bin"), 16384, 2),
+                lq.Domain("companion", os.path.join(g, "irq.bin"), 16384, 1, "companion"),
+            ],
+            "timeout": 60,
+            "checks": vgic_checks,
         },
     ]
 

@@ -12,6 +12,7 @@
 #include "gic.h"
 #include "mmio.h"
 #include "vgic.h"
+#include "vtimer.h"
 
 /* 8-bit VMIDs (Cortex-A72); VMID 0 is never given to a guest. */
 static uint8_t vmid_used[256 / 8];
@@ -93,6 +94,9 @@ int arch_domain_init(struct domain *d)
 
 void arch_domain_teardown(struct domain *d)
 {
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpus[i])
+            vtimer_vcpu_destroy(d->vcpus[i]);
     for (uint32_t i = 0; i < d->arch.vgic.nr_spis; i++)
         if (gic_spi_owner(32 + i) == d)
             gic_release_spi(32 + i);

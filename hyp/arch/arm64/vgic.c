@@ -93,6 +93,54 @@ void vgic_queue_locked(struct vcpu *target, struct vgic_irq *irq)
     }
     list_insert(&irq->ap_link, pos->prev, pos);
     irq->queued = true;
+    irq->queued_on = (uint16_t)target->id;
+}
+
+static struct vcpu *irq_owner(struct domain *d, struct vcpu *v, struct vgic_irq *irq)
+{
+    if (irq->intid >= VGIC_NR_PRIVATE && irq->queued)
+        return d->vcpus[irq->queued_on];
+    return vgic_irq_target(d, v, irq);
+}
+
+struct vcpu *vgic_lock_irq(struct domain *d, struct vcpu *v, struct vgic_irq *irq)
+{
+    for (;;) {
+        struct vcpu *o = irq_owner(d, v, irq);
+        spin_lock(&o->arch.vgic.lock);
+        if (o == irq_owner(d, v, irq))
+            return o;
+        spin_unlock(&o->arch.vgic.lock);    /* moved meanwhile: try its new owner */
+    }
+}
+
+static bool in_running_lrs(struct vcpu *o, struct vgic_irq *irq)
+{
+    if (!__atomic_load_n(&o->in_frame, __ATOMIC_ACQUIRE))
+        return false;                       /* its LRs are rebuilt before it runs again */
+    for (unsigned int n = 0; n < VGIC_MAX_LRS; n++)
+        if ((o->arch.vgic.lr_used & (1U << n)) && o->arch.vgic.lr_irq[n] == irq)
+            return true;
+    return false;
+}
+
+void vgic_spi_retargeted(struct domain *d, struct vgic_irq *irq)
+{
+    struct vcpu *o = vgic_lock_irq(d, NULL, irq);
+    struct vcpu *t = vgic_irq_target(d, NULL, irq);
+    bool move = irq->queued && o != t && !in_running_lrs(o, irq);
+
+    if (move) {
+        list_del(&irq->ap_link);
+        irq->queued = false;
+    }
+    spin_unlock(&o->arch.vgic.lock);
+    if (!move)
+        return;                             /* not queued, or o hands it over at its next sync */
+    spin_lock(&t->arch.vgic.lock);
+    vgic_queue_locked(t, irq);
+    spin_unlock(&t->arch.vgic.lock);
+    vgic_kick(t);
 }
 
 void vgic_kick(struct vcpu *t)
@@ -109,14 +157,15 @@ static void inject(struct domain *d, struct vcpu *v, uint32_t intid, bool hw)
     struct vgic_irq *irq = vgic_get_irq(d, v, intid);
     if (!irq)
         return;
-    struct vcpu *t = vgic_irq_target(d, v, irq);
-    spin_lock(&t->arch.vgic.lock);
+    struct vcpu *t = vgic_lock_irq(d, v, irq);
     irq->pending = true;
     irq->hw = hw;
     irq->seq++;
     vgic_queue_locked(t, irq);
+    bool deliverable = irq->enabled;
     spin_unlock(&t->arch.vgic.lock);
-    vgic_kick(t);
+    if (deliverable)
+        vgic_kick(t);
 }
 
 void vgic_inject(struct domain *d, struct vcpu *v, uint32_t intid)

@@ -54,6 +54,7 @@ static bool irouter_access(struct domain *d, uint64_t off, uint64_t *val, bool w
     irq->irouter = *val & (0xff00ffffffUL | (1UL << 31));
     irq->target = valid ? (uint16_t)id : 0;
     spin_unlock(&dist->lock);
+    vgic_spi_retargeted(d, irq);
     return true;
 }
 

@@ -59,6 +59,8 @@ static void write_lr(unsigned int n, uint64_t v)
 void vgic_sync_from_lrs(struct vcpu *v)
 {
     struct vgic_cpu *c = &v->arch.vgic;
+    struct vgic_irq *moved[VGIC_MAX_LRS];
+    unsigned int nr_moved = 0;
 
     if (!c->lr_used)
         return;
@@ -83,8 +85,22 @@ void vgic_sync_from_lrs(struct vcpu *v)
             list_del(&irq->ap_link);
             irq->queued = false;
         }
+        /* Re-routed while in our LRs: once the guest is done with it here, hand it over. */
+        if (irq->queued && !irq->active && irq->intid >= VGIC_NR_PRIVATE &&
+            irq->target != v->id) {
+            list_del(&irq->ap_link);
+            irq->queued = false;
+            moved[nr_moved++] = irq;
+        }
     }
     spin_unlock(&c->lock);
+    for (unsigned int i = 0; i < nr_moved; i++) {
+        struct vcpu *t = vgic_irq_target(v->domain, v, moved[i]);
+        spin_lock(&t->arch.vgic.lock);
+        vgic_queue_locked(t, moved[i]);
+        spin_unlock(&t->arch.vgic.lock);
+        vgic_kick(t);
+    }
 }
 
 static uint64_t make_lr(const struct vgic_irq *irq)

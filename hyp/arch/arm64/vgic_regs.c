@@ -35,12 +35,10 @@ static struct vgic_irq *irq_at(const struct irq_range *r, uint32_t intid)
     return vgic_get_irq(r->d, r->v, intid);
 }
 
-/* Lock the vCPU that delivers this interrupt; returns it for the unlock. */
+/* Lock the vCPU that owns this interrupt's delivery; returns it for the unlock. */
 static struct vcpu *lock_target(const struct irq_range *r, struct vgic_irq *irq)
 {
-    struct vcpu *t = vgic_irq_target(r->d, r->v, irq);
-    spin_lock(&t->arch.vgic.lock);
-    return t;
+    return vgic_lock_irq(r->d, r->v, irq);
 }
 
 static bool bit_of(const struct vgic_irq *irq, enum bitreg which)
@@ -76,10 +74,11 @@ static void set_bit_state(const struct irq_range *r, struct vgic_irq *irq, enum 
     else
         irq->active = on;
     vgic_queue_locked(t, irq);
+    bool deliverable = irq->pending && irq->enabled;
     spin_unlock(&t->arch.vgic.lock);
     if (which == B_ENABLE && irq->hw && was_enabled != on)
         arch_hw_irq_enable(irq->intid, on);
-    if (on && which != B_ACTIVE)
+    if (on && which != B_ACTIVE && deliverable)
         vgic_kick(t);
 }
 

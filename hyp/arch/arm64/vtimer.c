@@ -36,8 +36,16 @@ void vtimer_vcpu_init(struct vcpu *v)
 void vtimer_vcpu_saved(struct vcpu *v)
 {
     uint64_t ctl = v->arch.sys.cntv_ctl;
+    /* A paused or stopped vCPU is not coming back: nothing to wake. */
+    if (v->state == VCPU_PAUSED || v->state == VCPU_OFFLINE)
+        return;
     if ((ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE)
         timer_set(&v->arch.vtimer, v->arch.sys.cntv_cval + v->domain->arch.cntvoff);
+}
+
+void vtimer_vcpu_destroy(struct vcpu *v)
+{
+    timer_kill(&v->arch.vtimer);
 }
 
 void vtimer_vcpu_loaded(struct vcpu *v)

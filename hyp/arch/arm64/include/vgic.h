@@ -33,7 +33,8 @@ struct vgic_irq {
     bool active;                    /* the guest acknowledged it, no EOI yet */
     bool edge;                      /* ICFGR: edge-triggered */
     bool hw;                        /* a physical interrupt, deactivated through the LR */
-    bool queued;                    /* on its target vCPU's ap_list */
+    bool queued;                    /* on an ap_list: queued_on's */
+    uint16_t queued_on;             /* the vCPU whose ap_list holds it (SPIs may lag a re-route) */
     uint32_t seq;                   /* injections so far: a re-injection while in an LR is not lost */
     uint16_t target;                /* vCPU for SPIs (IROUTER) */
     uint64_t irouter;               /* as the guest wrote it */
@@ -92,6 +93,13 @@ struct vgic_irq *vgic_get_irq(struct domain *d, struct vcpu *v, uint32_t intid);
 /* Queue/dequeue on the target's ap_list after a state change (caller holds the vCPU lock). */
 void vgic_queue_locked(struct vcpu *target, struct vgic_irq *irq);
 struct vcpu *vgic_irq_target(struct domain *d, struct vcpu *v, struct vgic_irq *irq);
+/*
+ * Lock the vCPU that owns the interrupt's delivery state: the one whose
+ * list holds it if queued, else its target. Returned locked.
+ */
+struct vcpu *vgic_lock_irq(struct domain *d, struct vcpu *v, struct vgic_irq *irq);
+/* An SPI's target changed (IROUTER): move it if it waits on the old vCPU's list. */
+void vgic_spi_retargeted(struct domain *d, struct vgic_irq *irq);
 void vgic_kick(struct vcpu *target);
 /* arch hook for physical SPIs routed to a guest: enable/disable at the real GIC. */
 void arch_hw_irq_enable(uint32_t intid, bool enable);
