@@ -43,6 +43,13 @@ static struct domain *target_domain(domid_t domid, long *rc)
     return d;
 }
 
+/* Copy a request in and resolve the domain it names (domid is a field of it). */
+static struct domain *fetch(uint64_t gva, void *req, size_t size, const domid_t *domid, long *rc)
+{
+    *rc = copy_from_guest(req, gva, size);
+    return *rc ? NULL : target_domain(*domid, rc);
+}
+
 /* Drop whatever was at gfn; a foreign page's reference goes with it. */
 static void release_gfn(struct domain *d, uint64_t gfn)
 {
@@ -101,11 +108,9 @@ static int add_to_physmap_one(struct domain *d, unsigned int space, uint64_t idx
 
 static long add_to_physmap(uint64_t gva)
 {
-    struct xen_add_to_physmap x;
-    long rc = copy_from_guest(&x, gva, sizeof(x));
-    if (rc)
-        return rc;
-    struct domain *d = target_domain(x.domid, &rc);
+    struct xen_add_to_physmap x = { 0 };
+    long rc;
+    struct domain *d = fetch(gva, &x, sizeof(x), &x.domid, &rc);
     if (!d)
         return rc;
     if (x.space == XENMAPSPACE_gmfn_foreign)
@@ -122,11 +127,9 @@ static void continue_at(uint64_t cmd, uint64_t start, uint64_t gva)
 /* Per-entry errors go to errs[]; the call itself succeeds once the list was read. */
 static long add_to_physmap_batch(uint64_t cmd, uint64_t gva, uint64_t start)
 {
-    struct xen_add_to_physmap_batch b;
-    long rc = copy_from_guest(&b, gva, sizeof(b));
-    if (rc)
-        return rc;
-    struct domain *d = target_domain(b.domid, &rc);
+    struct xen_add_to_physmap_batch b = { 0 };
+    long rc;
+    struct domain *d = fetch(gva, &b, sizeof(b), &b.domid, &rc);
     if (!d)
         return rc;
     for (uint64_t i = start; i < b.size; i++) {
@@ -147,11 +150,9 @@ static long add_to_physmap_batch(uint64_t cmd, uint64_t gva, uint64_t start)
 
 static long remove_from_physmap(uint64_t gva)
 {
-    struct xen_remove_from_physmap x;
-    long rc = copy_from_guest(&x, gva, sizeof(x));
-    if (rc)
-        return rc;
-    struct domain *d = target_domain(x.domid, &rc);
+    struct xen_remove_from_physmap x = { 0 };
+    long rc;
+    struct domain *d = fetch(gva, &x, sizeof(x), &x.domid, &rc);
     if (!d)
         return rc;
     if (arch_gfn_query(d, x.gpfn, NULL) == GFN_HOLE)
@@ -216,11 +217,9 @@ static int populate_one(struct domain *d, uint64_t gfn, unsigned int order)
 /* Both return how many extents were done (Linux's balloon BUG()s if fewer than asked). */
 static long reservation(uint64_t cmd, uint64_t gva, uint64_t start, bool populate)
 {
-    struct xen_memory_reservation r;
-    long rc = copy_from_guest(&r, gva, sizeof(r));
-    if (rc)
-        return rc;
-    struct domain *d = target_domain(r.domid, &rc);
+    struct xen_memory_reservation r = { 0 };
+    long rc;
+    struct domain *d = fetch(gva, &r, sizeof(r), &r.domid, &rc);
     if (!d)
         return rc;
     if (r.extent_order > MAX_EXTENT_ORDER || start > r.nr_extents)
@@ -241,11 +240,9 @@ static long reservation(uint64_t cmd, uint64_t gva, uint64_t start, bool populat
 
 static long reservation_size(uint64_t gva, bool maximum)
 {
-    domid_t domid;
-    long rc = copy_from_guest(&domid, gva, sizeof(domid));
-    if (rc)
-        return rc;
-    struct domain *d = target_domain(domid, &rc);
+    domid_t domid = 0;
+    long rc;
+    struct domain *d = fetch(gva, &domid, sizeof(domid), &domid, &rc);
     if (!d)
         return rc;
     if (maximum)

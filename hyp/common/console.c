@@ -71,8 +71,10 @@ static void guest_flush_line(struct domain *d)
 void console_guest_write(struct domain *d, const char *buf, size_t len)
 {
     if (d->is_privileged) {
+        /* dom0's tty already ends lines with CR LF: no translation. */
         spin_lock(&console_lock);
-        console_puts(buf, len);
+        for (size_t i = 0; i < len; i++)
+            arch_console_putc(buf[i]);
         spin_unlock(&console_lock);
         return;
     }

@@ -142,9 +142,25 @@ def scenario_shell(build):
                 p.stdin.flush()
                 step = 1
             elif step == 1 and b"answer-42" in out.replace(b"answer-$((6*7))", b""):
-                p.stdin.write(b"poweroff -f\n")
+                # Ctrl-A x3: input to the hypervisor. QEMU's -nographic console takes
+                # Ctrl-A as its own escape key: Ctrl-A Ctrl-A sends one.
+                p.stdin.write(b"\x01\x01" * 3)
+                p.stdin.flush()
+                time.sleep(1)
+                p.stdin.write(b"q")
                 p.stdin.flush()
                 step = 2
+            elif step == 2 and b"'q' pressed -> dumping domain info" in out and b"d0v1 on CPU" in out:
+                p.stdin.write(b"\x01\x01" * 3)          # and back to dom0
+                p.stdin.flush()
+                time.sleep(1)
+                p.stdin.write(b"echo back-$((40+2))\n")
+                p.stdin.flush()
+                step = 3
+            elif step == 3 and b"back-42" in out.replace(b"back-$((40+2))", b""):
+                p.stdin.write(b"poweroff -f\n")
+                p.stdin.flush()
+                step = 4
         p.wait(timeout=30)
     except Exception:
         pass
@@ -155,7 +171,9 @@ def scenario_shell(build):
     with open(os.path.join(build, "tests", "dom0", "it-shell.log"), "wb") as f:
         f.write(out)
     report(s, "prompt", step >= 1, "no shell prompt on hvc0")
-    report(s, "input-and-output", step == 2, "the typed command's output never came back")
+    report(s, "input-and-output", step >= 2, "the typed command's output never came back")
+    report(s, "debug-keys", step >= 3, "Ctrl-A x3 then 'q' did not dump the domains")
+    report(s, "input-back-to-dom0", step == 4, "after Ctrl-A x3 again, dom0's shell did not answer")
     report(s, "poweroff", p.returncode == 0, "QEMU status %s" % p.returncode)
 
 

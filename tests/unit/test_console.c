@@ -96,8 +96,8 @@ static void test_dom0_output_raw_and_immediate(void)
     reset_out();
     console_guest_write(&d0, "prompt# \x1b[6n", 12);
     CHECK(strcmp(out, "prompt# \x1b[6n") == 0);       /* no prefix, no wait for a newline */
-    console_guest_write(&d0, "x\n", 2);
-    CHECK(strcmp(out, "prompt# \x1b[6nx\r\n") == 0);
+    console_guest_write(&d0, "x\r\n", 3);
+    CHECK(strcmp(out, "prompt# \x1b[6nx\r\n") == 0);      /* its CR LF, not CR CR LF */
 }
 
 static void test_guest_control_chars_replaced(void)
