@@ -101,6 +101,38 @@ def scenario_reboot(build):
            "end=%s; no reset line" % r.end)
 
 
+def scenario_reboot_restarts(build):
+    """Without QEMU's -no-reboot, dom0's reboot brings Lamina and dom0 up again."""
+    import select
+    import subprocess
+    import time
+    s = "reboot-restarts"
+    try:
+        cmd = [c for c in db.command("lamina", build=build, cmd="reboot -f") if c != "-no-reboot"]
+    except db.Missing as e:
+        report(s, "setup", False, str(e))
+        return
+    report(s, "setup", True)
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, start_new_session=True)
+    out, t0 = b"", time.monotonic()
+    try:
+        while time.monotonic() - t0 < 2 * TIMEOUT and out.count(b"lamina-dom0: init done") < 2:
+            if select.select([p.stdout], [], [], 0.5)[0]:
+                chunk = p.stdout.read1(65536)
+                if not chunk:
+                    break
+                out += chunk
+    finally:
+        p.kill()
+        p.wait()
+    with open(os.path.join(build, "tests", "dom0", "it-reboot-restarts.log"), "wb") as f:
+        f.write(out)
+    report(s, "hypervisor-restarted", out.count(b"(LAMINA) Lamina ") >= 2, "Lamina started once")
+    report(s, "dom0-restarted", out.count(b"lamina-dom0: init done") >= 2,
+           "dom0 reached init %d time(s)" % out.count(b"lamina-dom0: init done"))
+
+
 def scenario_panic(build):
     """A dom0 kernel panic shows on the hypervisor console and stops the machine."""
     s = "panic"
@@ -179,7 +211,8 @@ def scenario_shell(build):
 
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
-    for sc in (scenario_boot, scenario_image_gz, scenario_reboot, scenario_panic, scenario_shell):
+    for sc in (scenario_boot, scenario_image_gz, scenario_reboot, scenario_reboot_restarts, scenario_panic,
+               scenario_shell):
         try:
             sc(build)
         except Exception as e:  # a harness problem is a failure, not a crash
