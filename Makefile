@@ -59,6 +59,9 @@ $(XEN_HEADERS): scripts/xen-headers.sh
 # --- the hypervisor (arm64, freestanding) ------------------------------------
 
 HYP_OBJS :=
+# Sources that include xen/domctl.h: it pulls in xen/hvm/save.h, which needs GNU C's
+# anonymous unions, so these build as gnu11 (everything else is C11).
+GNU_C_FILES :=
 UNIT_TESTS :=
 GUESTS :=
 include hyp/arch/arm64/build.mk
@@ -84,7 +87,7 @@ ARM_PREREQS := $(BUILD)/include/generated/autoconf.h $(XEN_HEADERS) $(SYSROOT)/.
 $(BUILD)/arm64/%.o: %.c $(ARM_PREREQS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC_ARM) $(ARM_CFLAGS) -c $< -o $@
+	$(Q)$(CC_ARM) $(ARM_CFLAGS) $(if $(filter $*,$(GNU_C_FILES)),-std=gnu11) -c $< -o $@
 
 $(BUILD)/arm64/%.o: %.S $(ARM_PREREQS)
 	@mkdir -p $(dir $@)
@@ -123,7 +126,7 @@ UNIT_COMMON := tests/unit/check.c
 $(BUILD)/host/%.o: %.c $(XEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(if $(filter $*,$(GNU_C_FILES)),-std=gnu11) -c $< -o $@
 
 define unit_test_rule
 $(BUILD)/host/unit-tests/$(1): $$(addprefix $(BUILD)/host/,$$(patsubst %.c,%.o,$$(UNIT_SRCS_$(1)) $(UNIT_COMMON)))

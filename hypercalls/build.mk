@@ -14,3 +14,5 @@ HYP_OBJS += \
 	hypercalls/physdev_op.o \
 	hypercalls/vm_assist.o \
 	hypercalls/multicall.o
+HYP_OBJS += hypercalls/domaininfo.o hypercalls/sysctl.o hypercalls/domctl.o
+GNU_C_FILES += hypercalls/domctl hypercalls/domaininfo hypercalls/sysctl

@@ -52,6 +52,8 @@ hypercall_fn_t do_platform_op;
 hypercall_fn_t do_physdev_op;
 hypercall_fn_t do_vm_assist;
 hypercall_fn_t do_multicall;
+hypercall_fn_t do_sysctl;
+hypercall_fn_t do_domctl;
 hypercall_fn_t do_console_io;
 hypercall_fn_t do_sched_op;
 hypercall_fn_t do_vcpu_op;

@@ -22,6 +22,8 @@ const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_event_channel_op] = { "event_channel_op", do_event_channel_op, 2, 0 },
     [__HYPERVISOR_physdev_op]       = { "physdev_op", do_physdev_op, 2, 0 },
     [__HYPERVISOR_hvm_op]           = { "hvm_op", do_hvm_op, 2, 0 },
+    [__HYPERVISOR_sysctl]           = { "sysctl", do_sysctl, 1, HC_PRIV },
+    [__HYPERVISOR_domctl]           = { "domctl", do_domctl, 1, HC_PRIV },
 };
 
 static uint64_t hypercall_counts[NR_HYPERCALLS];

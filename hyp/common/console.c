@@ -21,8 +21,41 @@ static spinlock_t console_lock = SPINLOCK_INIT;
 void arch_console_putc(char c);
 __noreturn void arch_halt(void);
 
+/*
+ * The console ring: the last CONRING_SIZE bytes of the hypervisor's own log and
+ * of other domains' tagged lines, for XEN_SYSCTL_readconsole (xl dmesg).
+ * Free-running indices; conring_cons is where a "clear" left the reader.
+ */
+#define CONRING_SIZE (16 * 1024)
+static char conring[CONRING_SIZE];
+static uint32_t conring_prod, conring_cons;
+
+static void conring_put(char c)
+{
+    conring[conring_prod % CONRING_SIZE] = c;
+    conring_prod++;
+}
+
+size_t console_ring_read(char *buf, size_t max, uint32_t *index, bool incremental, bool clear)
+{
+    spin_lock(&console_lock);
+    uint32_t c = incremental ? *index : conring_cons;
+    if (conring_prod - c > CONRING_SIZE)
+        c = conring_prod - CONRING_SIZE;            /* overwritten: start at the oldest */
+    size_t n = 0;
+    for (; c != conring_prod && n < max; c++)
+        buf[n++] = conring[c % CONRING_SIZE];
+    if (clear)
+        conring_cons = conring_prod;
+    *index = c;
+    spin_unlock(&console_lock);
+    return n;
+}
+
 void console_puts(const char *s, size_t len)
 {
+    for (size_t i = 0; i < len; i++)
+        conring_put(s[i]);
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\n')
             arch_console_putc('\r');

@@ -70,6 +70,8 @@ struct domain {
     unsigned long ballooned_pages;  /* direct-mapped: frames the guest gave back but still owns */
     bool direct_mapped;             /* guest frame == machine frame (dom0) */
     unsigned long vm_assist;        /* VMASST_TYPE_* bits enabled */
+    unsigned int pause_count;       /* pauses by the control domain */
+    uint8_t handle[16];             /* the toolstack's UUID for it */
     struct list_head mem_chunks;    /* RAM allocated to the domain */
     uint64_t first_entry_ticks;     /* counter when vCPU0 first ran, 0 before */
     bool teardown_started;          /* shutdown completion ran (once) */
@@ -119,6 +121,9 @@ int vcpu_start(struct vcpu *v, uint64_t entry, uint64_t context);
 int arch_domain_init(struct domain *d);
 /* The counter value that is zero in the domain's virtual counter. */
 uint64_t arch_domain_counter_offset(const struct domain *d);
+unsigned int arch_domain_nr_spis(const struct domain *d);
+/* The highest machine frame number there is (sysctl physinfo). */
+uint64_t arch_max_mfn(void);
 void arch_domain_teardown(struct domain *d);
 void arch_vcpu_init(struct vcpu *v);
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);

@@ -45,3 +45,4 @@ UNIT_TESTS += vgic
 UNIT_SRCS_vgic := tests/unit/test_vgic.c tests/unit/fake_vgic_env.c tests/unit/host_stubs.c \
 	hyp/arch/arm64/vgic.c hyp/arch/arm64/vgic_regs.c hyp/arch/arm64/vgic_dist.c \
 	hyp/arch/arm64/vgic_redist.c
+GNU_C_FILES += tests/unit/test_hypercalls

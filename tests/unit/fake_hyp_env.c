@@ -85,3 +85,39 @@ void vcpu_unblock(struct vcpu *v)
     (void)v;
     fake_calls.unblocks++;
 }
+
+/* The domain list holds the fake domain (fake_env_domlist() links it in). */
+spinlock_t domlist_lock = SPINLOCK_INIT;
+struct list_head domlist = LIST_HEAD_INIT(domlist);
+
+void fake_env_domlist(void)
+{
+    list_init(&domlist);
+    list_add_tail(&fake_domain.link, &domlist);
+}
+
+unsigned int arch_domain_nr_spis(const struct domain *d)
+{
+    (void)d;
+    return 32;
+}
+
+uint64_t arch_max_mfn(void)
+{
+    return 0xbffff;
+}
+
+/* The console ring: a fixed text, read from *index. */
+const char fake_conring[] = "(LAMINA) hello from the ring\n";
+
+size_t console_ring_read(char *buf, size_t max, uint32_t *index, bool incremental, bool clear)
+{
+    (void)clear;
+    uint32_t c = incremental ? *index : 0;
+    size_t n = 0;
+    for (; c < sizeof(fake_conring) - 1 && n < max; c++)
+        buf[n++] = fake_conring[c];
+    *index = c;
+    return n;
+}
+uint64_t ticks_per_sec(void) { return 1000000000; }

@@ -1,4 +1,5 @@
 /* The console: guest lines tagged and cleaned, and the guest log rate limit. */
+#define _GNU_SOURCE
 #include <string.h>
 
 #include "check.h"
@@ -136,6 +137,30 @@ static void test_guest_log_rate_limit(void)
     CHECK(strstr(out, "(LAMINA) d3v1: bad thing 1") != NULL);
 }
 
+static void test_console_ring(void)
+{
+    char buf[64];
+    uint32_t idx;
+    console_ring_read(buf, 0, &idx, false, true);      /* forget what earlier tests printed */
+    printk_raw("ring-one\n");
+    size_t n = console_ring_read(buf, sizeof(buf), &idx, false, true);   /* read and clear */
+    CHECK(n > 0 && memmem(buf, n, "ring-one", 8) != NULL);
+    CHECK_EQ(console_ring_read(buf, sizeof(buf), &idx, false, false), 0); /* cleared */
+    uint32_t mark = idx;
+    printk_raw("ring-two\n");
+    n = console_ring_read(buf, 4, &idx, true, false);                     /* 4 bytes from mark */
+    CHECK_EQ(n, 4);
+    CHECK_EQ(idx, mark + 4);
+    n = console_ring_read(buf, sizeof(buf), &idx, true, false);
+    CHECK(n > 0 && memmem(buf, n, "two", 3) != NULL);
+    /* After more than the ring holds, reads start at the oldest byte kept. */
+    for (int i = 0; i < 2000; i++)
+        printk_raw("filler line %04d\n", i);
+    idx = mark;
+    n = console_ring_read(buf, sizeof(buf), &idx, true, false);
+    CHECK(n == sizeof(buf) && memmem(buf, n, "ring-two", 8) == NULL);
+}
+
 int main(void)
 {
     CHECK_MAIN_BEGIN("console");
@@ -147,5 +172,6 @@ int main(void)
     RUN(test_input_goes_to_dom0);
     RUN(test_ctrl_a_three_times_switches);
     RUN(test_input_overflow_and_no_dom0);
+    RUN(test_console_ring);
     CHECK_MAIN_END();
 }

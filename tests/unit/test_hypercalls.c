@@ -8,6 +8,8 @@
 #include <xen/features.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
+#include <xen/sysctl.h>
+#include <xen/domctl.h>
 
 #define G FAKE_GUEST_BASE
 #define BAD 0x100000000000UL
@@ -200,6 +202,87 @@ static void test_sched_poll_and_remote_shutdown(void)
     CHECK_EQ(fake_calls.shutdown_reason, SHUTDOWN_reboot);
 }
 
+void fake_env_domlist(void);
+
+static void test_control_ops_privileged_and_versioned(void)
+{
+    struct xen_sysctl *s = guest_ptr(G);
+    struct xen_domctl *dc = guest_ptr(G + 1024);
+    fake_guest_reset(false);
+    fake_env_domlist();
+    s->cmd = XEN_SYSCTL_physinfo;
+    s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    CHECK_EQ(hc(__HYPERVISOR_sysctl, G, 0, 0), -1);             /* a domU: EPERM */
+    dc->cmd = XEN_DOMCTL_getdomaininfo;
+    dc->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G + 1024, 0, 0), -1);
+    fake_guest_reset(true);
+    fake_env_domlist();
+    s->cmd = XEN_SYSCTL_physinfo;
+    s->interface_version = 0x14;
+    CHECK_EQ(hc(__HYPERVISOR_sysctl, G, 0, 0), -13);            /* EACCES */
+    s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    CHECK_EQ(hc(__HYPERVISOR_sysctl, BAD, 0, 0), -14);
+    s->cmd = 9999;
+    CHECK_EQ(hc(__HYPERVISOR_sysctl, G, 0, 0), -38);
+}
+
+static void test_sysctl_physinfo_and_readconsole(void)
+{
+    struct xen_sysctl *s = guest_ptr(G);
+    fake_guest_reset(true);
+    fake_env_domlist();
+    s->cmd = XEN_SYSCTL_physinfo;
+    s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    CHECK_EQ(hc(__HYPERVISOR_sysctl, G, 0, 0), 0);
+    CHECK_EQ(s->u.physinfo.nr_nodes, 1);
+    CHECK_EQ(s->u.physinfo.capabilities, XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap |
+                                         XEN_SYSCTL_PHYSCAP_gnttab_v1);
+    CHECK_EQ(s->u.physinfo.max_mfn, 0xbffff);
+    memset(s, 0, sizeof(*s));
+    s->cmd = XEN_SYSCTL_readconsole;
+    s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    s->u.readconsole.buffer.q = G + 2048;
+    s->u.readconsole.count = 10;
+    CHECK_EQ(hc(__HYPERVISOR_sysctl, G, 0, 0), 0);
+    CHECK_EQ(s->u.readconsole.count, 10);
+    CHECK(memcmp(guest_ptr(G + 2048), "(LAMINA) h", 10) == 0);
+    s->u.readconsole.incremental = 1;                           /* continue from index 10 */
+    s->u.readconsole.count = 100;
+    CHECK_EQ(hc(__HYPERVISOR_sysctl, G, 0, 0), 0);
+    CHECK(memcmp(guest_ptr(G + 2048), "ello from the ring\n", 19) == 0);
+    CHECK_EQ(s->u.readconsole.count, 19);
+    s->u.readconsole.buffer.q = BAD;
+    s->u.readconsole.incremental = 0;
+    CHECK_EQ(hc(__HYPERVISOR_sysctl, G, 0, 0), -14);
+}
+
+static void test_getdomaininfo_next_higher(void)
+{
+    struct xen_domctl *dc = guest_ptr(G);
+    struct xen_sysctl *s = guest_ptr(G + 1024);
+    fake_guest_reset(true);                                     /* the fake domain is d0 */
+    fake_env_domlist();
+    dc->cmd = XEN_DOMCTL_getdomaininfo;
+    dc->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    dc->domain = 0;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), 0);
+    CHECK_EQ(dc->u.getdomaininfo.domain, 0);
+    CHECK_EQ(dc->u.getdomaininfo.max_vcpu_id, 0);
+    CHECK(dc->u.getdomaininfo.flags & XEN_DOMINF_hvm_guest);
+    dc->domain = 5;                                             /* none >= 5 */
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -3);
+    s->cmd = XEN_SYSCTL_getdomaininfolist;
+    s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    s->u.getdomaininfolist.first_domain = 0;
+    s->u.getdomaininfolist.max_domains = 8;
+    s->u.getdomaininfolist.buffer.q = G + 4096;
+    CHECK_EQ(hc(__HYPERVISOR_sysctl, G + 1024, 0, 0), 0);
+    CHECK_EQ(s->u.getdomaininfolist.num_domains, 1);
+    s->u.getdomaininfolist.buffer.q = BAD;
+    CHECK_EQ(hc(__HYPERVISOR_sysctl, G + 1024, 0, 0), -14);
+}
+
 static void test_vcpu_op_as_xen_arm(void)
 {
     fake_guest_reset(false);
@@ -224,5 +307,8 @@ int main(void)
     RUN(test_sched_op);
     RUN(test_sched_poll_and_remote_shutdown);
     RUN(test_vcpu_op_as_xen_arm);
+    RUN(test_control_ops_privileged_and_versioned);
+    RUN(test_sysctl_physinfo_and_readconsole);
+    RUN(test_getdomaininfo_next_higher);
     CHECK_MAIN_END();
 }

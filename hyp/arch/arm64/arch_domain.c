@@ -68,6 +68,20 @@ static int domain_vgic_init(struct domain *d)
     return rc ? -ENOMEM : 0;
 }
 
+unsigned int arch_domain_nr_spis(const struct domain *d)
+{
+    return d->arch.vgic.nr_spis;
+}
+
+uint64_t arch_max_mfn(void)
+{
+    const struct bootinfo *bi = arch_boot_info();
+    uint64_t top = 0;
+    for (unsigned int i = 0; i < bi->nr_mem; i++)
+        top = MAX(top, bi->mem[i].start + bi->mem[i].size);
+    return top ? (top >> PAGE_SHIFT) - 1 : 0;
+}
+
 uint64_t arch_domain_counter_offset(const struct domain *d)
 {
     return d->arch.cntvoff;
