@@ -16,3 +16,5 @@ HYP_OBJS += \
 	hypercalls/multicall.o
 HYP_OBJS += hypercalls/domaininfo.o hypercalls/sysctl.o hypercalls/domctl.o
 GNU_C_FILES += hypercalls/domctl hypercalls/domaininfo hypercalls/sysctl
+HYP_OBJS += hypercalls/domctl_vcpu.o
+GNU_C_FILES += hypercalls/domctl_vcpu

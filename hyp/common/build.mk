@@ -23,3 +23,4 @@ HYP_OBJS += \
 	hyp/common/gunzip.o
 HYP_OBJS += hyp/common/wallclock.o
 HYP_OBJS += hyp/common/debug_keys.o
+HYP_OBJS += hyp/common/domain_ctl.o

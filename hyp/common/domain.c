@@ -90,6 +90,15 @@ static void domain_xen_destroy(struct domain *d)
 struct domain *domain_create(domid_t domid, const char *name, unsigned int max_vcpus,
                              bool privileged)
 {
+    struct domain_params p = { .max_vcpus = max_vcpus, .privileged = privileged };
+    return domain_create_cfg(domid, name, &p);
+}
+
+struct domain *domain_create_cfg(domid_t domid, const char *name, const struct domain_params *p)
+{
+    unsigned int max_vcpus = p->max_vcpus;
+    bool privileged = p->privileged;
+
     if (max_vcpus == 0 || max_vcpus > CONFIG_MAX_VCPUS_PER_DOMAIN || domain_lookup(domid))
         return NULL;
     if (domains_total() >= CONFIG_MAX_DOMAINS) {
@@ -104,13 +113,15 @@ struct domain *domain_create(domid_t domid, const char *name, unsigned int max_v
     hyp_snprintf(d->name, sizeof(d->name), "%s", name);
     d->is_privileged = privileged;
     d->max_vcpus = max_vcpus;
+    d->cfg_nr_spis = p->nr_spis;
     spin_lock_init(&d->lock);
     list_init(&d->mem_chunks);
     if (arch_domain_init(d)) {
         xfree(d);
         return NULL;
     }
-    if (domain_xen_init(d)) {
+    if (domain_xen_init(d) ||
+        (p->max_evtchn_port && evtchn_set_max_port(d, p->max_evtchn_port))) {
         domain_destroy(d);
         return NULL;
     }
@@ -234,6 +245,18 @@ void *domain_gpa_to_virt(struct domain *d, ipa_t gpa)
             return maddr_to_virt(c->pa + (gpa - c->gpa));
     }
     return NULL;
+}
+
+unsigned long domain_referenced_pages(struct domain *d)
+{
+    struct list_head *pos;
+    unsigned long n = 0;
+    list_for_each(pos, &d->mem_chunks) {
+        struct mem_chunk *c = list_entry(pos, struct mem_chunk, link);
+        for (unsigned long i = 0; i < (1UL << c->order); i++)
+            n += page_info_of(c->pa + i * PAGE_SIZE)->count != 0;
+    }
+    return n;
 }
 
 static void domain_free_memory(struct domain *d)

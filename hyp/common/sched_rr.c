@@ -59,9 +59,11 @@ static void wake_if(struct vcpu *v, bool from_offline)
     spin_lock(&p->rq_lock);
     if (v->state == VCPU_BLOCKED || (from_offline && v->state == VCPU_OFFLINE)) {
         v->state = VCPU_RUNNABLE;
-        if (p->curr != v)
+        if (p->curr != v && !v->pause_count) {
             list_add_tail(&v->runq_link, &p->runq);
-        queued = true;
+            queued = true;
+        }
+        queued |= p->curr == v;
     }
     spin_unlock(&p->rq_lock);
     if (!queued)
@@ -80,6 +82,45 @@ void vcpu_wake(struct vcpu *v)
 void vcpu_unblock(struct vcpu *v)
 {
     wake_if(v, false);
+}
+
+void vcpu_pause(struct vcpu *v)
+{
+    struct pcpu *p = &pcpus[v->processor];
+    bool kick = false;
+
+    spin_lock(&p->rq_lock);
+    if (v->pause_count++ == 0) {
+        if (v->state == VCPU_RUNNABLE && p->curr != v)
+            list_del(&v->runq_link);        /* keeps RUNNABLE: requeued on unpause */
+        kick = p->curr == v;
+    }
+    spin_unlock(&p->rq_lock);
+    if (!kick)
+        return;
+    if (v->processor == this_cpu()->id)
+        this_cpu()->need_resched = true;
+    else
+        arch_kick_cpu(v->processor);
+}
+
+void vcpu_unpause(struct vcpu *v)
+{
+    struct pcpu *p = &pcpus[v->processor];
+    bool queued = false;
+
+    spin_lock(&p->rq_lock);
+    if (v->pause_count && --v->pause_count == 0 && v->state == VCPU_RUNNABLE && p->curr != v) {
+        list_add_tail(&v->runq_link, &p->runq);
+        queued = true;
+    }
+    spin_unlock(&p->rq_lock);
+    if (!queued)
+        return;
+    if (v->processor == this_cpu()->id)
+        this_cpu()->need_resched = true;
+    else
+        arch_kick_cpu(v->processor);
 }
 
 void vcpu_block(struct vcpu *v, uint64_t expires)
@@ -106,7 +147,7 @@ void vcpu_stop(struct vcpu *v, enum vcpu_state new_state)
     struct pcpu *p = &pcpus[v->processor];
 
     spin_lock(&p->rq_lock);
-    if (v->state == VCPU_RUNNABLE && p->curr != v)
+    if (v->state == VCPU_RUNNABLE && p->curr != v && !v->pause_count)
         list_del(&v->runq_link);
     v->state = new_state;
     spin_unlock(&p->rq_lock);
@@ -126,6 +167,9 @@ static struct vcpu *pick_next(struct pcpu *p, struct vcpu *prev, uint64_t now)
      */
     if (prev && prev->state == VCPU_RUNNABLE)
         prev->state = VCPU_RUNNING;
+    /* Paused while it ran: it leaves the CPU still runnable, off the queue. */
+    if (prev && prev->state == VCPU_RUNNING && prev->pause_count)
+        prev->state = VCPU_RUNNABLE;
     if (prev && prev->state == VCPU_RUNNING) {
         bool slice_left = now < p->slice_end && !prev->yielded;
         if (list_empty(&p->runq) || slice_left)

@@ -43,6 +43,7 @@ struct vcpu {
     bool initialised;               /* has a context to run */
     bool yielded;                   /* gave up the rest of its slice */
     bool in_frame;                  /* its registers are in a CPU's frame (not saved) */
+    unsigned int pause_count;       /* > 0: kept off the CPU, its state kept (rq_lock) */
     /* Events (event_channel.c): the registered vcpu_info (hypervisor VA) or NULL. */
     struct vcpu_info *vcpu_info;
     struct evtchn_fifo_vcpu *evtchn_fifo;
@@ -71,6 +72,8 @@ struct domain {
     bool direct_mapped;             /* guest frame == machine frame (dom0) */
     unsigned long vm_assist;        /* VMASST_TYPE_* bits enabled */
     unsigned int pause_count;       /* pauses by the control domain */
+    unsigned int cfg_nr_spis;       /* as asked at creation, 0: default */
+    uint64_t paging_mempool_bytes;  /* the toolstack's P2M pool size (tables come from the heap) */
     uint8_t handle[16];             /* the toolstack's UUID for it */
     struct list_head mem_chunks;    /* RAM allocated to the domain */
     uint64_t first_entry_ticks;     /* counter when vCPU0 first ran, 0 before */
@@ -92,8 +95,20 @@ struct domain {
 extern spinlock_t domlist_lock;
 extern struct list_head domlist;
 
+/* What the creator decides (the toolstack's createdomain, or the boot-time builders). */
+struct domain_params {
+    unsigned int max_vcpus;
+    bool privileged;
+    unsigned int nr_spis;           /* 0: the default for the domain's kind */
+    unsigned int max_evtchn_port;   /* 0: the default */
+    unsigned int max_grant_frames;  /* 0: the default */
+};
+
 struct domain *domain_create(domid_t domid, const char *name, unsigned int max_vcpus,
                              bool privileged);
+struct domain *domain_create_cfg(domid_t domid, const char *name, const struct domain_params *p);
+/* Pages of the domain another domain still maps (grants, foreign maps). */
+unsigned long domain_referenced_pages(struct domain *d);
 struct domain *domain_lookup(domid_t domid);   /* no reference counting yet */
 unsigned int domains_alive(void);    /* not shut down */
 unsigned int domains_total(void);
@@ -127,6 +142,9 @@ uint64_t arch_max_mfn(void);
 void arch_domain_teardown(struct domain *d);
 void arch_vcpu_init(struct vcpu *v);
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
+struct vcpu_guest_context;
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
+void arch_vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c);
 /* Save the running vCPU's state from the CPU (frame included) / load it. */
 struct cpu_regs;
 void arch_vcpu_save(struct vcpu *v, const struct cpu_regs *frame);

@@ -16,6 +16,12 @@ unsigned int sched_place_vcpu(struct vcpu *v);
 void vcpu_wake(struct vcpu *v);
 /* Only from BLOCKED: an interrupt or event never starts an offline vCPU. */
 void vcpu_unblock(struct vcpu *v);
+/*
+ * Pausing (the toolstack's pausedomain, domain creation): a paused vCPU keeps
+ * its state (runnable, blocked ...) but is not run until the last unpause.
+ */
+void vcpu_pause(struct vcpu *v);
+void vcpu_unpause(struct vcpu *v);
 /* The running vCPU blocks; timeout_ticks = absolute expiry or 0 for none. */
 void vcpu_block(struct vcpu *v, uint64_t expires);
 /* The running vCPU gives up the rest of its slice. */

@@ -22,7 +22,7 @@ UNIT_TESTS += domain
 UNIT_SRCS_domain := tests/unit/test_domain.c tests/unit/host_stubs.c tests/unit/host_snprintf.c \
 	hyp/common/domain.c hyp/common/page_alloc.c hyp/common/xmalloc.c hyp/common/wallclock.c \
 	hyp/common/event_channel.c hyp/common/event_2l.c hyp/common/event_fifo.c \
-	hyp/common/grant_table.c hyp/common/grant_map.c
+	hyp/common/grant_table.c hyp/common/grant_map.c hyp/common/domain_ctl.c
 UNIT_TESTS += cmdline
 UNIT_SRCS_cmdline := tests/unit/test_cmdline.c tests/unit/host_stubs.c hyp/common/cmdline.c
 UNIT_TESTS += dom0_fdt

@@ -19,6 +19,14 @@ extern struct vcpu fake_vcpu;
 extern struct fake_calls fake_calls;
 
 void fake_guest_reset(bool privileged);
+
+struct fake_ctl {
+    unsigned int pauses, kills, creates, wakes, set_ctx;
+    int kill_rc;
+    domid_t last_want;
+    struct domain_params last_params;
+};
+extern struct fake_ctl fake_ctl;
 static inline void *guest_ptr(uint64_t gva) { return fake_guest_mem + (gva - FAKE_GUEST_BASE); }
 
 #endif

@@ -7,6 +7,9 @@
 #include "errno.h"
 #include "grant_table.h"
 #include "wallclock.h"
+#include "domain_ctl.h"
+#include <string.h>
+#include <xen/xen.h>
 
 struct domain *domain_lookup(domid_t domid)
 {
@@ -121,3 +124,37 @@ size_t console_ring_read(char *buf, size_t max, uint32_t *index, bool incrementa
     return n;
 }
 uint64_t ticks_per_sec(void) { return 1000000000; }
+
+/* Domain control: recorded, so the domctl layer's checks can be tested alone. */
+struct fake_ctl fake_ctl;
+
+void domain_pause(struct domain *d) { d->pause_count++; fake_ctl.pauses++; }
+int domain_unpause(struct domain *d)
+{
+    if (!d->pause_count)
+        return -EINVAL;
+    d->pause_count--;
+    return 0;
+}
+int domain_kill(struct domain *d) { (void)d; fake_ctl.kills++; return fake_ctl.kill_rc; }
+struct domain *domain_create_for_toolstack(domid_t want, const struct domain_params *p, long *rc)
+{
+    fake_ctl.creates++;
+    fake_ctl.last_params = *p;
+    fake_ctl.last_want = want;
+    *rc = -ENOMEM;
+    return NULL;
+}
+void vcpu_wake(struct vcpu *v) { (void)v; fake_ctl.wakes++; }
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    (void)v;
+    fake_ctl.set_ctx++;
+    return (c->user_regs.cpsr & 0x10) ? -EINVAL : 0;    /* AArch32: refused */
+}
+void arch_vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c)
+{
+    (void)v;
+    memset(c, 0, sizeof(*c));
+    c->user_regs.pc64 = 0x40000000;
+}

@@ -12,6 +12,7 @@
 #include "percpu.h"
 #include "sched.h"
 #include "xmalloc.h"
+#include "domain_ctl.h"
 
 struct pcpu pcpus[CONFIG_NR_CPUS];
 unsigned int nr_pcpus_online = 1;
@@ -33,6 +34,8 @@ int arch_p2m_map_ram(struct domain *d, ipa_t gpa, paddr_t pa, unsigned long n)
 unsigned int sched_place_vcpu(struct vcpu *v) { (void)v; return 0; }
 void sched_vcpu_init(struct vcpu *v) { list_init(&v->runq_link); }
 void vcpu_stop(struct vcpu *v, enum vcpu_state s) { v->state = s; stopped++; }
+void vcpu_pause(struct vcpu *v) { v->pause_count++; }
+void vcpu_unpause(struct vcpu *v) { v->pause_count--; }
 void vcpu_wake(struct vcpu *v) { v->state = VCPU_RUNNABLE; }
 void console_guest_flush(struct domain *d) { (void)d; }
 /* The real one does not return: neither may the fake. */
@@ -197,6 +200,40 @@ static void test_dom0_shutdown_is_the_machines(void)
     CHECK_EQ(system_resets, 1);
 }
 
+static void test_toolstack_create_pause_kill(void)
+{
+    setup();
+    unsigned long baseline = page_alloc_free_pages();
+    struct domain *dom0 = domain_create(0, "Domain-0", 1, true);
+    struct domain_params p = { .max_vcpus = 2 };
+    long rc;
+    struct domain *a = domain_create_for_toolstack(0, &p, &rc);     /* any id */
+    CHECK(a && rc == 0 && a->domid == 1);
+    CHECK_EQ(a->pause_count, 1);                                    /* created paused */
+    CHECK_EQ(a->vcpus[1]->pause_count, 1);
+    CHECK(domain_create_for_toolstack(1, &p, &rc) == NULL && rc == -17);   /* EEXIST */
+    struct domain *b = domain_create_for_toolstack(9, &p, &rc);
+    CHECK(b && b->domid == 9);
+    CHECK_EQ(domain_unpause(a), 0);
+    CHECK_EQ(a->vcpus[0]->pause_count, 0);
+    CHECK_EQ(domain_unpause(a), -22);                               /* not paused */
+    CHECK_EQ(domain_kill(dom0), -22);                               /* never dom0 */
+    domain_populate(a, 0x40000000, 64);
+    a->vcpus[0]->in_frame = true;                                   /* still on a CPU */
+    CHECK_EQ(domain_kill(a), -11);                                  /* EAGAIN: retry */
+    CHECK_EQ(a->state, DOMAIN_DYING);
+    a->vcpus[0]->in_frame = false;
+    struct page_info *pg = page_info_of(virt_to_maddr(domain_gpa_to_virt(a, 0x40001000)));
+    pg->count = 1;                                                  /* dom0 maps a page of it */
+    CHECK_EQ(domain_kill(a), -11);
+    pg->count = 0;
+    CHECK_EQ(domain_kill(a), 0);
+    CHECK(domain_lookup(1) == NULL);
+    CHECK_EQ(domain_kill(b), 0);
+    domain_destroy(dom0);
+    CHECK_EQ(page_alloc_free_pages(), baseline);
+}
+
 int main(void)
 {
     CHECK_MAIN_BEGIN("domain");
@@ -207,5 +244,6 @@ int main(void)
     RUN(test_shutdown_twice_is_once);
     RUN(test_vcpu_start_only_when_offline);
     RUN(test_dom0_shutdown_is_the_machines);
+    RUN(test_toolstack_create_pause_kill);
     CHECK_MAIN_END();
 }

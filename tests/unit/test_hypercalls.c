@@ -283,6 +283,110 @@ static void test_getdomaininfo_next_higher(void)
     CHECK_EQ(hc(__HYPERVISOR_sysctl, G + 1024, 0, 0), -14);
 }
 
+static struct xen_domctl *domctl_at(uint64_t gva, uint32_t cmd, domid_t dom)
+{
+    struct xen_domctl *dc = guest_ptr(gva);
+    memset(dc, 0, sizeof(*dc));
+    dc->cmd = cmd;
+    dc->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    dc->domain = dom;
+    return dc;
+}
+
+static void test_createdomain_validation(void)
+{
+    fake_guest_reset(true);
+    fake_env_domlist();
+    memset(&fake_ctl, 0, sizeof(fake_ctl));
+    struct xen_domctl *dc = domctl_at(G, XEN_DOMCTL_createdomain, 0);
+    struct xen_domctl_createdomain *c = &dc->u.createdomain;
+    c->max_vcpus = 2;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);            /* no hvm|hap flags */
+    c->flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap | XEN_DOMCTL_CDF_iommu;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -95);            /* no IOMMU */
+    c->flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    c->arch.gic_version = XEN_DOMCTL_CONFIG_GIC_V2;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -95);            /* only GICv3 */
+    c->arch.gic_version = XEN_DOMCTL_CONFIG_GIC_NATIVE;
+    c->arch.nr_spis = 5000;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);
+    c->arch.nr_spis = 32;
+    c->max_vcpus = 0;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);
+    c->max_vcpus = 1000;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);
+    CHECK_EQ(fake_ctl.creates, 0);                              /* nothing got that far */
+    c->max_vcpus = 2;
+    c->max_evtchn_port = 1023;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -12);            /* the core's answer */
+    CHECK_EQ(fake_ctl.creates, 1);
+    CHECK_EQ(fake_ctl.last_params.max_vcpus, 2);
+    CHECK_EQ(fake_ctl.last_params.max_evtchn_port, 1023);
+}
+
+static void test_domctl_on_domains(void)
+{
+    fake_guest_reset(true);                                     /* caller = fake d0 */
+    fake_env_domlist();
+    memset(&fake_ctl, 0, sizeof(fake_ctl));
+    struct xen_domctl *dc = domctl_at(G, XEN_DOMCTL_destroydomain, 7);
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -3);             /* no such domain */
+    dc = domctl_at(G, XEN_DOMCTL_destroydomain, 0);
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);            /* not itself */
+    dc = domctl_at(G, XEN_DOMCTL_pausedomain, 0);
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);
+    dc = domctl_at(G, XEN_DOMCTL_max_mem, 0);
+    dc->u.max_mem.max_memkb = 65536;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), 0);
+    CHECK_EQ(fake_domain.max_pages, 16384);
+    dc = domctl_at(G, XEN_DOMCTL_max_vcpus, 0);
+    dc->u.max_vcpus.max = 4;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);            /* must match creation */
+    dc->u.max_vcpus.max = 1;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), 0);
+    dc = domctl_at(G, XEN_DOMCTL_set_address_size, 0);
+    dc->u.address_size.size = 32;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);
+    dc = domctl_at(G, XEN_DOMCTL_cacheflush, 0);
+    dc->u.cacheflush.nr_pfns = 1UL << 20;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);
+    dc = domctl_at(G, 9999, 0);
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -38);
+}
+
+static void test_setvcpucontext_rules(void)
+{
+    fake_guest_reset(true);
+    fake_env_domlist();
+    memset(&fake_ctl, 0, sizeof(fake_ctl));
+    struct vcpu_guest_context *ctx = guest_ptr(G + 2048);
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->flags = VGCF_online;
+    ctx->user_regs.cpsr = 0x3c5;
+    struct xen_domctl *dc = domctl_at(G, XEN_DOMCTL_setvcpucontext, 0);
+    dc->u.vcpucontext.vcpu = 0;
+    dc->u.vcpucontext.ctxt.q = G + 2048;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -16);            /* domain not paused */
+    fake_domain.pause_count = 1;
+    dc->u.vcpucontext.vcpu = 3;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);            /* no vCPU 3 */
+    dc->u.vcpucontext.vcpu = 0;
+    dc->u.vcpucontext.ctxt.q = BAD;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -14);
+    dc->u.vcpucontext.ctxt.q = G + 2048;
+    ctx->user_regs.cpsr = 0x1d3;                                /* AArch32 mode */
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), -22);
+    CHECK_EQ(fake_ctl.wakes, 0);
+    ctx->user_regs.cpsr = 0x3c5;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), 0);
+    CHECK_EQ(fake_ctl.wakes, 1);                                /* online: made runnable */
+    CHECK(fake_vcpu.initialised);
+    dc = domctl_at(G, XEN_DOMCTL_getvcpucontext, 0);
+    dc->u.vcpucontext.ctxt.q = G + 3072;
+    CHECK_EQ(hc(__HYPERVISOR_domctl, G, 0, 0), 0);
+    CHECK_EQ(((struct vcpu_guest_context *)guest_ptr(G + 3072))->user_regs.pc64, 0x40000000);
+}
+
 static void test_vcpu_op_as_xen_arm(void)
 {
     fake_guest_reset(false);
@@ -310,5 +414,8 @@ int main(void)
     RUN(test_control_ops_privileged_and_versioned);
     RUN(test_sysctl_physinfo_and_readconsole);
     RUN(test_getdomaininfo_next_higher);
+    RUN(test_createdomain_validation);
+    RUN(test_domctl_on_domains);
+    RUN(test_setvcpucontext_rules);
     CHECK_MAIN_END();
 }

@@ -225,6 +225,54 @@ static void test_wake_during_switch_out(void)
     CHECK_EQ(running(), 100);
 }
 
+static void test_pause_and_unpause(void)
+{
+    setup(3);
+    for (int i = 0; i < 3; i++)
+        vcpu_wake(&vc[i]);
+    schedule(&frame);
+    CHECK_EQ(running(), 100);
+    vcpu_pause(&vc[1]);                         /* queued: taken off the queue */
+    vcpu_pause(&vc[0]);                         /* running: leaves at the next schedule */
+    schedule(&frame);
+    CHECK_EQ(running(), 102);
+    CHECK_EQ(vc[0].state, VCPU_RUNNABLE);
+    fake_now = pcpus[0].slice_end;
+    schedule(&frame);
+    CHECK_EQ(running(), 102);                   /* the paused ones do not come back */
+    vcpu_pause(&vc[1]);                         /* nested: two unpauses needed */
+    vcpu_unpause(&vc[1]);
+    fake_now = pcpus[0].slice_end;
+    schedule(&frame);
+    CHECK_EQ(running(), 102);
+    vcpu_unpause(&vc[1]);
+    vcpu_unpause(&vc[0]);
+    fake_now = pcpus[0].slice_end;
+    schedule(&frame);
+    CHECK_EQ(running(), 101);
+    fake_now = pcpus[0].slice_end;
+    schedule(&frame);
+    CHECK_EQ(running(), 100);
+}
+
+static void test_wake_while_paused(void)
+{
+    setup(2);
+    vcpu_wake(&vc[1]);
+    schedule(&frame);
+    CHECK_EQ(running(), 101);
+    vcpu_pause(&vc[0]);                         /* offline and paused (a new domain) */
+    vcpu_wake(&vc[0]);                          /* started while paused: not queued */
+    CHECK_EQ(vc[0].state, VCPU_RUNNABLE);
+    fake_now = pcpus[0].slice_end;
+    schedule(&frame);
+    CHECK_EQ(running(), 101);
+    vcpu_unpause(&vc[0]);
+    fake_now = pcpus[0].slice_end;
+    schedule(&frame);
+    CHECK_EQ(running(), 100);
+}
+
 static void test_stop_removes_from_queue(void)
 {
     setup(3);
@@ -286,6 +334,8 @@ int main(void)
     RUN(test_wake_before_leaving_cpu);
     RUN(test_wake_before_leaving_cpu_with_others_queued);
     RUN(test_wake_during_switch_out);
+    RUN(test_pause_and_unpause);
+    RUN(test_wake_while_paused);
     RUN(test_stop_removes_from_queue);
     RUN(test_timer_queue_order);
     CHECK_MAIN_END();

@@ -47,7 +47,7 @@ static int domain_vgic_init(struct domain *d)
 {
     paddr_t gicd = GUEST_GICV3_GICD_BASE, gicr = GUEST_GICV3_GICR0_BASE;
     paddr_t gicr_size = GUEST_GICV3_GICR0_SIZE;
-    unsigned int nr_spis = 32;
+    unsigned int nr_spis = d->cfg_nr_spis ? ROUNDUP(d->cfg_nr_spis, 32) : 32;
     uint32_t ppi = GUEST_EVTCHN_PPI;
 
     if (d->is_privileged) {

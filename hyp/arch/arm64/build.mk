@@ -31,3 +31,5 @@ HYP_OBJS += \
 	hyp/arch/arm64/vtimer.o \
 	hyp/arch/arm64/dom0.o \
 	hyp/arch/arm64/p2m_guest.o
+HYP_OBJS += hyp/arch/arm64/vcpu_context.o
+GNU_C_FILES += hyp/arch/arm64/vcpu_context
