@@ -152,7 +152,7 @@ static int write_gic(struct ctx *c, int node)
 {
     const struct bootinfo *bi = c->info->bi;
     struct boot_range reg[2] = { bi->gicd, bi->gicr[0] };
-    int rc = fdt_begin_node(c->out, fdt_get_name(c->host, node, NULL));
+    int rc = fdt_begin_node(c->out, "interrupt-controller");     /* Xen's name for it */
     rc = rc ? rc : copy_named_prop(c, node, "compatible");
     rc = rc ? rc : fdt_property_u32(c->out, "#interrupt-cells", 3);
     rc = rc ? rc : copy_named_prop(c, node, "#address-cells");
@@ -174,9 +174,8 @@ static int write_timer(struct ctx *c, int node)
     int rc = fdt_begin_node(c->out, fdt_get_name(c->host, node, NULL));
     rc = rc ? rc : fdt_property_string(c->out, "compatible", "arm,armv8-timer");
     rc = rc ? rc : prop_u32s(c->out, "interrupts", irqs, 9);
-    rc = rc ? rc : copy_named_prop(c, node, "interrupt-parent");
+    rc = rc ? rc : fdt_property_u32(c->out, "interrupt-parent", c->gic_phandle);   /* as Xen */
     rc = rc ? rc : copy_named_prop(c, node, "clock-frequency");
-    rc = rc ? rc : copy_named_prop(c, node, "always-on");
     return rc ? rc : fdt_end_node(c->out);
 }
 

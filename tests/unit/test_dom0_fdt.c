@@ -134,9 +134,12 @@ static void test_gic_and_timer(void)
     CHECK(fdt_first_subnode(out, gic) < 0);                     /* no ITS */
     CHECK_EQ(fdt_get_phandle(out, gic), bi.gic_phandle);
     CHECK(fdt_node_offset_by_compatible(out, -1, "arm,gic-v3-its") < 0);
+    CHECK(fdt_path_offset(out, "/interrupt-controller") == gic);    /* Xen's node name */
     int t = fdt_node_offset_by_compatible(out, -1, "arm,armv8-timer");
     const void *irq = fdt_getprop(out, t, "interrupts", &len);
     CHECK(irq && len == 36 && cell(irq, 1) == 13 && cell(irq, 4) == 14 && cell(irq, 7) == 11);
+    const void *tp = fdt_getprop(out, t, "interrupt-parent", &len);
+    CHECK(tp && cell(tp, 0) == bi.gic_phandle);
 }
 
 static void test_devices_kept_hidden_and_mapped(void)
@@ -198,6 +201,45 @@ static void test_banks_sorted_and_merged(void)
     CHECK_EQ(dom0_add_bank(&info, 0x100000000UL * 40, 0x1000), -7);
 }
 
+/* The nodes the real Xen 4.17 gave dom0 on the same machine (tests/fixtures/xen417-dom0.dtb). */
+static void collect_names(const void *fdt, int node, char names[][64], int *n)
+{
+    int child;
+    fdt_for_each_subnode(child, fdt, node) {
+        if (*n < 128)
+            snprintf(names[(*n)++], 64, "%s", fdt_get_name(fdt, child, NULL));
+        collect_names(fdt, child, names, n);
+    }
+}
+
+static void test_same_nodes_as_xen(void)
+{
+    static char ours[128][64], xens[128][64];
+    static uint8_t xen[256 * 1024];
+    int n_ours = 0, n_xen = 0;
+    FILE *f = fopen("tests/fixtures/xen417-dom0.dtb", "rb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    CHECK(fread(xen, 1, sizeof(xen), f) > 0);
+    fclose(f);
+    struct dom0_fdt_info info = make_info();        /* Xen's run: 512 MiB at 0x60000000 */
+    info.nr_banks = 1;
+    info.banks[0] = (struct boot_range){ 0x60000000, 0x20000000 };
+    CHECK_EQ(dom0_fdt_build(host, out, sizeof(out), &info), 0);
+    collect_names(out, 0, ours, &n_ours);
+    collect_names(xen, 0, xens, &n_xen);
+    CHECK_EQ(n_ours, n_xen);
+    for (int i = 0; i < n_xen; i++) {
+        bool found = false;
+        for (int j = 0; j < n_ours && !found; j++)
+            found = strcmp(xens[i], ours[j]) == 0;
+        if (!found)
+            printf("  Xen's dom0 has node %s, ours not\n", xens[i]);
+        CHECK(found);
+    }
+}
+
 int main(void)
 {
     CHECK_MAIN_BEGIN("dom0_fdt");
@@ -210,5 +252,6 @@ int main(void)
     RUN(test_too_small_and_map_error);
     RUN(test_map_failure_reported);
     RUN(test_banks_sorted_and_merged);
+    RUN(test_same_nodes_as_xen);
     CHECK_MAIN_END();
 }
