@@ -187,6 +187,7 @@ static bool input_to_hyp;
 static spinlock_t in_lock = SPINLOCK_INIT;
 
 void console_debug_key(char key);
+static void console_input_deliver(char c);
 
 static void switch_input(void)
 {
@@ -210,7 +211,7 @@ void console_input(char c)
     console_input_deliver(c);
 }
 
-void console_input_deliver(char c)
+static void console_input_deliver(char c)
 {
     if (input_to_hyp) {
         console_debug_key(c);

@@ -5,7 +5,6 @@ void console_guest_write(struct domain *d, const char *buf, size_t len);
 void console_guest_flush(struct domain *d);
 /* A byte from the serial line (Ctrl-A x3 switches between dom0 and the debug keys). */
 void console_input(char c);
-void console_input_deliver(char c);
 /*
  * Up to max bytes of the console ring (XEN_SYSCTL_readconsole): from *index
  * if incremental, else from the last clear; *index is where it stopped.
