@@ -46,3 +46,11 @@ UNIT_SRCS_vgic := tests/unit/test_vgic.c tests/unit/fake_vgic_env.c tests/unit/h
 	hyp/arch/arm64/vgic.c hyp/arch/arm64/vgic_regs.c hyp/arch/arm64/vgic_dist.c \
 	hyp/arch/arm64/vgic_redist.c
 GNU_C_FILES += tests/unit/test_hypercalls
+# libxlcfg, the xl.cfg parser (dom0-tools/libxlcfg/): syntax, devices, the
+# domain model, and the golden files in tests/xlcfg/.
+include dom0-tools/libxlcfg/build.mk
+UNIT_TESTS += xlcfg xlcfg_devices xlcfg_model xlcfg_golden
+UNIT_SRCS_xlcfg := tests/unit/test_xlcfg.c $(LIBXLCFG_SRCS)
+UNIT_SRCS_xlcfg_devices := tests/unit/test_xlcfg_devices.c $(LIBXLCFG_SRCS)
+UNIT_SRCS_xlcfg_model := tests/unit/test_xlcfg_model.c $(LIBXLCFG_SRCS)
+UNIT_SRCS_xlcfg_golden := tests/unit/test_xlcfg_golden.c $(LIBXLCFG_SRCS)
