@@ -4,7 +4,9 @@
 #   make dom0-image   ->  $(BUILD)/dom0/Image             Debian's vmlinuz (an uncompressed arm64 Image)
 #                         $(BUILD)/dom0/Image.gz          the same, gzip'd (for the Image.gz boot path)
 #                         $(BUILD)/dom0/initramfs.cpio.gz busybox, the Xen and virtio modules, our
-#                                                         programs ($(BUILD)/dom0-tools/bin), /init
+#                                                         programs ($(BUILD)/dom0-tools/bin), /init,
+#                                                         the tree $(BUILD)/dom0-tools/files/ (its
+#                                                         files are listed in DOM0_FILES)
 #
 # Downloads (apt-get download, cached in $(BUILD)/debs/dom0/) happen once;
 # afterwards only what changed is rebuilt. DOM0_KVER=6.1.0-NN-arm64 picks a
@@ -41,5 +43,5 @@ $(DOM0_OUT)/Image.gz: $(DOM0_OUT)/Image
 # included after this one adds its own line
 #   $(BUILD)/dom0/initramfs.cpio.gz: <its binaries>
 $(DOM0_OUT)/initramfs.cpio.gz: $(DOM0_OUT)/.kernel.stamp $(DOM0_OUT)/.busybox.stamp \
-		$(DOM0_INITRAMFS_INPUTS) $(DOM0_BINS)
+		$(DOM0_INITRAMFS_INPUTS) $(DOM0_BINS) $(DOM0_FILES)
 	$(Q)$(DOM0_IMG_SRC)/mkinitramfs.sh $(BUILD)

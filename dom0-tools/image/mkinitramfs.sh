@@ -16,6 +16,8 @@
 #   /usr/lib/lamina/bin/      every program of BUILD/dom0-tools/bin/ (on PATH)
 #   /usr/lib/lamina/tests/    what lamina.test=NAME runs: a link per program
 #                             and the scripts of dom0-tools/image/tests/
+#   /...                      the tree BUILD/dom0-tools/files/ (DOM0_FILES), e.g.
+#                             /usr/lib/lamina/guests/*.bin
 set -euo pipefail
 build=${1:?usage: mkinitramfs.sh BUILD}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -111,6 +113,10 @@ if [ -d "$build/dom0-tools/bin" ]; then
         "${CROSS:-aarch64-linux-gnu-}strip" "$root/usr/lib/lamina/bin/$(basename "$p")" 2>/dev/null || true
         ln -s ../bin/"$(basename "$p")" "$root/usr/lib/lamina/tests/$(basename "$p")"
     done
+fi
+# other files for dom0 (DOM0_FILES, e.g. the test guests): a tree copied as is
+if [ -d "$build/dom0-tools/files" ]; then
+    cp -R "$build/dom0-tools/files/." "$root/"
 fi
 for t in "$here"/tests/*; do
     [ -f "$t" ] || continue

@@ -35,3 +35,29 @@ $(DOM0_TEST_BINS): $(DOM0_BIN_DIR)/%: $(DOM0_TESTS_OBJ)/%.o $(DOM0_TESTS_OBJ)/xe
 	$(Q)$(CC_ARM) $(DOM0_TESTS_LDFLAGS) -o $@ $^
 
 .SECONDARY: $(patsubst %,$(DOM0_TESTS_OBJ)/%.o,$(DOM0_TEST_PROGS) xentest)
+
+# domu-build-test: builds, runs and destroys domUs with libctrl
+# (dom0-tools/libctrl/). It needs the test guests inside dom0: they go to
+# $(BUILD)/dom0-tools/files/, a tree the image copies into dom0's root
+# (DOM0_FILES: /usr/lib/lamina/guests/<name>.bin).
+include dom0-tools/libctrl/build.mk
+
+DOMU_BUILD_TEST := $(DOM0_BIN_DIR)/domu-build-test
+DOM0_BINS += $(DOMU_BUILD_TEST)
+DOM0_GUEST_FILES := $(addprefix $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/,hello.bin badptr.bin)
+DOM0_FILES += $(DOM0_GUEST_FILES)
+
+dom0-tests: $(DOMU_BUILD_TEST) $(DOM0_GUEST_FILES)
+
+$(DOM0_TESTS_OBJ)/domu-build-test.o: DOM0_TESTS_CFLAGS += -std=gnu11 -I $(LIBCTRL_SRC)
+
+$(DOMU_BUILD_TEST): $(DOM0_TESTS_OBJ)/domu-build-test.o $(DOM0_TESTS_OBJ)/xentest.o $(LIBCTRL_A)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC_ARM) $(DOM0_TESTS_LDFLAGS) -o $@ $^
+
+$(BUILD)/dom0-tools/files/usr/lib/lamina/guests/%.bin: $(BUILD)/guests/%.bin
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+.SECONDARY: $(DOM0_TESTS_OBJ)/domu-build-test.o

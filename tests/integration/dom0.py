@@ -209,10 +209,38 @@ def scenario_shell(build):
     report(s, "poweroff", p.returncode == 0, "QEMU status %s" % p.returncode)
 
 
+def scenario_domu_build(build):
+    """dom0 builds domUs with libctrl (dom0-tools/libctrl/, the role of libxenctrl):
+    domu-build-test creates, fills, starts, waits for and destroys the hello guest
+    (2 vCPUs: it starts vCPU1 with PSCI CPU_ON) ten times, then badptr twice; every
+    cycle must give back exactly the free pages it started with."""
+    s = "domu-build"
+    guests = "/usr/lib/lamina/guests"
+    runs = [("hello", "-c 2 -n 10"),
+            ("badptr", "-c 1 -n 2 -m 'badptr: all errors as expected'")]
+    cmd = "; ".join("domu-build-test -p domu-build/%s -k %s/%s.bin %s" % (g, guests, g, opts)
+                    for g, opts in runs)
+    r = db.boot_lamina(build=build, cmd=cmd, timeout=TIMEOUT,
+                       log=os.path.join(build, "tests", "dom0", "it-domu-build.log"))
+    if not common_checks(s, r):
+        return
+    results = [(v, n, line) for v, n, line in r.results() if n.startswith("domu-build/")]
+    for verdict, name, line in results:
+        report(s, name[len("domu-build/"):], verdict == "PASS", line)
+    done = [m for m in (re.search(r"domu-build-test: done: (\d+) passed, (\d+) failed", db.dom0_text(l))
+                        for l in r.lines) if m]
+    for i, (guest, _) in enumerate(runs):
+        ran = [n for _, n, _ in results if n.startswith("domu-build/%s/" % guest)]
+        report(s, "%s/finished" % guest, i < len(done) and len(ran) >= 20,
+               "%d checks reported; the program did not print its summary line" % len(ran)
+               if i >= len(done) else "only %d checks reported" % len(ran))
+    report(s, "poweroff", r.end == "exit" and r.status == 0, "end=%s status=%s" % (r.end, r.status))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
     for sc in (scenario_boot, scenario_image_gz, scenario_reboot, scenario_reboot_restarts, scenario_panic,
-               scenario_shell):
+               scenario_shell, scenario_domu_build):
         try:
             sc(build)
         except Exception as e:  # a harness problem is a failure, not a crash
