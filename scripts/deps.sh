@@ -13,6 +13,7 @@ PKGS=(
     libfdt-dev zlib1g-dev libncurses-dev  # host builds of the libraries
     cpio python3
     kmod                                # depmod: modules.dep of dom0's kernel (dom0-tools/image)
+    clang-14 libclang-rt-14-dev         # libFuzzer for tests/fuzz (xenstored's wire layer)
 )
 
 SUDO=

@@ -30,6 +30,9 @@ done
 if [ -x tests/integration/run.sh ]; then
     run_part integration tests/integration/run.sh "$build"
 fi
+if [ -x tests/fuzz/run.sh ]; then
+    run_part fuzz tests/fuzz/run.sh "$build"
+fi
 if [ -x tests/integration/dom0.py ]; then
     run_part dom0 tests/integration/dom0.py "$build"
 fi

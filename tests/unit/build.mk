@@ -54,3 +54,11 @@ UNIT_SRCS_xlcfg := tests/unit/test_xlcfg.c $(LIBXLCFG_SRCS)
 UNIT_SRCS_xlcfg_devices := tests/unit/test_xlcfg_devices.c $(LIBXLCFG_SRCS)
 UNIT_SRCS_xlcfg_model := tests/unit/test_xlcfg_model.c $(LIBXLCFG_SRCS)
 UNIT_SRCS_xlcfg_golden := tests/unit/test_xlcfg_golden.c $(LIBXLCFG_SRCS)
+# xenstored (dom0 userspace: its own compile flags, see dom0-tools/xenstored/build.mk)
+include dom0-tools/xenstored/build.mk
+UNIT_TESTS += xs_store xs_watch xs_domain xs_wire xs_ring
+UNIT_SRCS_xs_store := tests/unit/test_xs_store.c tests/unit/xs_harness.c $(XS_CORE_SRCS)
+UNIT_SRCS_xs_watch := tests/unit/test_xs_watch.c tests/unit/xs_harness.c $(XS_CORE_SRCS)
+UNIT_SRCS_xs_domain := tests/unit/test_xs_domain.c tests/unit/xs_harness.c $(XS_CORE_SRCS)
+UNIT_SRCS_xs_wire := tests/unit/test_xs_wire.c tests/unit/xs_harness.c $(XS_CORE_SRCS)
+UNIT_SRCS_xs_ring := tests/unit/test_xs_ring.c tests/unit/xs_harness.c $(XS_CORE_SRCS)
