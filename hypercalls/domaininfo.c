@@ -50,7 +50,7 @@ void fill_domaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *in
     info->domain = d->domid;
     info->flags = domain_flags(d);
     info->tot_pages = d->tot_pages - d->ballooned_pages;
-    info->max_pages = d->max_pages ? d->max_pages : d->tot_pages;
+    info->max_pages = d->max_pages;
     info->shared_info_frame = virt_to_maddr(d->shared_info) >> PAGE_SHIFT;
     info->cpu_time = ticks_to_ns(cpu_ticks);
     info->nr_online_vcpus = online;

@@ -173,9 +173,13 @@ static int decrease_one(struct domain *d, uint64_t gfn, unsigned int order)
         if (arch_gfn_query(d, gfn + i, &pa) != GFN_RAM || page_info_of(pa)->owner != d->domid)
             return -EINVAL;
     }
-    for (uint64_t i = 0; i < n; i++)
+    for (uint64_t i = 0; i < n; i++) {
+        arch_gfn_query(d, gfn + i, &pa);
         arch_gfn_unmap(d, gfn + i);
-    d->ballooned_pages += n;
+        /* dom0 keeps its frames (they come back 1:1); others give them back to the heap. */
+        if (d->direct_mapped || domain_release_page(d, pa))
+            d->ballooned_pages++;
+    }
     return 0;
 }
 
@@ -203,7 +207,8 @@ static int populate_one(struct domain *d, uint64_t gfn, unsigned int order)
         return -EINVAL;
     if (d->direct_mapped)
         return populate_direct(d, gfn, n);
-    if (d->max_pages && d->tot_pages - d->ballooned_pages + n > d->max_pages)
+    /* As Xen: nothing before the toolstack sets max_mem; held pages count too. */
+    if (d->tot_pages + n > d->max_pages)
         return -ENOMEM;
     for (uint64_t i = 0; i < n; i++)
         if (arch_gfn_query(d, gfn + i, NULL) != GFN_HOLE)
@@ -246,7 +251,7 @@ static long reservation_size(uint64_t gva, bool maximum)
     if (!d)
         return rc;
     if (maximum)
-        return (long)(d->max_pages ? d->max_pages : d->tot_pages);
+        return (long)d->max_pages;
     return (long)(d->tot_pages - d->ballooned_pages);
 }
 

@@ -158,6 +158,7 @@ int build_dom0(const struct bootinfo *bi, const void *host_fdt, const struct hyp
     int rc = allocate_memory(d, ROUNDUP(mem, PAGE_SIZE), &l);
     if (!rc && l.fdt.banks[0].size < DOM0_DTB_OFFSET + DOM0_DTB_MAX)
         rc = -ENOMEM;
+    d->max_pages = d->tot_pages;
     rc = rc ? rc : load_kernel(bi, &l);
     rc = rc ? rc : load_initrd(bi, &l);
     rc = rc ? rc : write_dtb(d, host_fdt, &l);

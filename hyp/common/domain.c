@@ -247,6 +247,72 @@ void *domain_gpa_to_virt(struct domain *d, ipa_t gpa)
     return NULL;
 }
 
+static struct mem_chunk *chunk_of(struct domain *d, paddr_t pa)
+{
+    struct list_head *pos;
+    list_for_each(pos, &d->mem_chunks) {
+        struct mem_chunk *c = list_entry(pos, struct mem_chunk, link);
+        if (pa >= c->pa && pa < c->pa + (PAGE_SIZE << c->order))
+            return c;
+    }
+    return NULL;
+}
+
+/* A chunk of 2^order pages becomes 2^order single-page chunks (its block split too). */
+static int split_chunk(struct mem_chunk *c)
+{
+    unsigned long n = 1UL << c->order;
+    struct mem_chunk *pieces = NULL;
+    struct list_head tmp = LIST_HEAD_INIT(tmp);
+
+    for (unsigned long i = 1; i < n; i++) {
+        pieces = xzalloc(struct mem_chunk);
+        if (!pieces)
+            break;
+        pieces->pa = c->pa + i * PAGE_SIZE;
+        pieces->gpa = c->gpa + i * PAGE_SIZE;
+        list_add_tail(&pieces->link, &tmp);
+    }
+    if (!pieces && n > 1) {
+        struct list_head *pos, *t;
+        list_for_each_safe(pos, t, &tmp) {
+            list_del(pos);
+            xfree(list_entry(pos, struct mem_chunk, link));
+        }
+        return -ENOMEM;
+    }
+    page_split(maddr_to_virt(c->pa), c->order);
+    c->order = 0;
+    while (!list_empty(&tmp)) {
+        struct list_head *first = tmp.next;
+        list_del(first);
+        list_insert(first, &c->link, c->link.next);
+        c = list_entry(first, struct mem_chunk, link);
+    }
+    return 0;
+}
+
+int domain_release_page(struct domain *d, paddr_t pa)
+{
+    struct mem_chunk *c = chunk_of(d, pa);
+    if (!c)
+        return -EINVAL;
+    if (page_info_of(pa)->count)
+        return -EBUSY;                      /* another domain maps it: held until destroy */
+    if (c->order) {
+        int rc = split_chunk(c);
+        if (rc)
+            return rc;
+        c = chunk_of(d, pa);
+    }
+    list_del(&c->link);
+    xfree(c);
+    page_info_of(pa)->owner = DOMID_NONE;
+    free_page(maddr_to_virt(pa));
+    d->tot_pages--;
+    return 0;
+}
+
 unsigned long domain_referenced_pages(struct domain *d)
 {
     struct list_head *pos;

@@ -88,6 +88,7 @@ static int build_one(const struct boot_domain *bd, domid_t domid, const struct b
     struct domain *d = domain_create(domid, bd->name, bd->vcpus, false);
     if (!d)
         return -ENOMEM;
+    d->max_pages = ram_size >> PAGE_SHIFT;     /* it cannot populate itself beyond this */
     rc = domain_populate(d, GUEST_RAM0_BASE, ram_size >> PAGE_SHIFT);
     if (!rc)
         rc = load_kernel(d, bd, ram_size, &entry);

@@ -37,12 +37,20 @@ int domain_unpause(struct domain *d)
     return 0;
 }
 
-/* The lowest free id from 1 (0 is dom0's). */
+/*
+ * The next free id after the last one given, wrapping (0 is dom0's): as Xen,
+ * so a stale id held by a tool does not name a new domain at once.
+ */
 static domid_t free_domid(void)
 {
-    for (uint32_t id = 1; id < DOMID_FIRST_RESERVED; id++)
-        if (!domain_lookup((domid_t)id))
+    static uint32_t last;
+    for (uint32_t i = 0; i < DOMID_FIRST_RESERVED - 1; i++) {
+        uint32_t id = (last + i) % (DOMID_FIRST_RESERVED - 1) + 1;
+        if (!domain_lookup((domid_t)id)) {
+            last = id;
             return (domid_t)id;
+        }
+    }
     return DOMID_INVALID;
 }
 

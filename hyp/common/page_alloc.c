@@ -317,6 +317,29 @@ void free_pages(void *va, unsigned int order)
     spin_unlock(&heap_lock);
 }
 
+/*
+ * An allocated 2^order block becomes 2^order allocated single pages, each
+ * freed on its own later (a guest giving back part of its memory); freeing
+ * them lets the buddies merge again.
+ */
+void page_split(void *va, unsigned int order)
+{
+    paddr_t pa = virt_to_maddr(va);
+    uint64_t pfn = pa_to_pfn(pa);
+
+    BUG_ON(order > MAX_ORDER || !IS_ALIGNED(pa, PAGE_SIZE << order));
+    spin_lock(&heap_lock);
+    struct region *r = find_region(pfn);
+    BUG_ON(!r);
+    BUG_ON(frame(r, pfn)->flags != PGF_ALLOC || frame(r, pfn)->order != order);
+    for (uint64_t i = 0; i < (1UL << order); i++) {
+        struct page_info *f = frame(r, pfn + i);
+        f->flags = PGF_ALLOC;
+        f->order = 0;
+    }
+    spin_unlock(&heap_lock);
+}
+
 unsigned long page_alloc_free_pages(void)
 {
     return __atomic_load_n(&nr_free, __ATOMIC_RELAXED);

@@ -67,7 +67,7 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu *vcpus[CONFIG_MAX_VCPUS_PER_DOMAIN];
     unsigned long tot_pages;
-    unsigned long max_pages;        /* 0: no limit (set by the toolstack) */
+    unsigned long max_pages;        /* what populate_physmap may reach (max_mem); 0: nothing */
     unsigned long ballooned_pages;  /* direct-mapped: frames the guest gave back but still owns */
     bool direct_mapped;             /* guest frame == machine frame (dom0) */
     unsigned long vm_assist;        /* VMASST_TYPE_* bits enabled */
@@ -107,6 +107,12 @@ struct domain_params {
 struct domain *domain_create(domid_t domid, const char *name, unsigned int max_vcpus,
                              bool privileged);
 struct domain *domain_create_cfg(domid_t domid, const char *name, const struct domain_params *p);
+/*
+ * The guest gave back the page at machine address pa (already unmapped):
+ * free it. -EBUSY while another domain maps it (it stays the domain's until
+ * destroyed), -ENOMEM if its chunk could not be split, -EINVAL if not its.
+ */
+int domain_release_page(struct domain *d, paddr_t pa);
 /* Pages of the domain another domain still maps (grants, foreign maps). */
 unsigned long domain_referenced_pages(struct domain *d);
 struct domain *domain_lookup(domid_t domid);   /* no reference counting yet */

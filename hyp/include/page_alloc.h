@@ -43,6 +43,8 @@ void *alloc_pages(unsigned int order);
 /* Same, zero-filled. */
 void *alloc_pages_zeroed(unsigned int order);
 void free_pages(void *va, unsigned int order);
+/* Make an allocated 2^order block 2^order allocated pages (freed one by one). */
+void page_split(void *va, unsigned int order);
 
 static inline void *alloc_page(void) { return alloc_pages(0); }
 static inline void *alloc_page_zeroed(void) { return alloc_pages_zeroed(0); }

@@ -213,10 +213,11 @@ def scenario_domu_build(build):
     """dom0 builds domUs with libctrl (dom0-tools/libctrl/, the role of libxenctrl):
     domu-build-test creates, fills, starts, waits for and destroys the hello guest
     (2 vCPUs: it starts vCPU1 with PSCI CPU_ON) ten times, then badptr twice; every
-    cycle must give back exactly the free pages it started with."""
+    cycle must give back exactly the free pages it started with. hello also balloons
+    2 MiB out and in four times (-b 4): a guest must not grow by ballooning."""
     s = "domu-build"
     guests = "/usr/lib/lamina/guests"
-    runs = [("hello", "-c 2 -n 10"),
+    runs = [("hello", "-c 2 -n 10 -b 4"),
             ("badptr", "-c 1 -n 2 -m 'badptr: all errors as expected'")]
     cmd = "; ".join("domu-build-test -p domu-build/%s -k %s/%s.bin %s" % (g, guests, g, opts)
                     for g, opts in runs)

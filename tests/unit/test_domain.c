@@ -230,7 +230,35 @@ static void test_toolstack_create_pause_kill(void)
     CHECK_EQ(domain_kill(a), 0);
     CHECK(domain_lookup(1) == NULL);
     CHECK_EQ(domain_kill(b), 0);
+    struct domain *c = domain_create_for_toolstack(0, &p, &rc);     /* d1 is free again ... */
+    CHECK(c && c->domid == 2);                                      /* ... but ids move on */
+    CHECK_EQ(domain_kill(c), 0);
     domain_destroy(dom0);
+    CHECK_EQ(page_alloc_free_pages(), baseline);
+}
+
+static void test_release_page_splits_and_frees(void)
+{
+    setup();
+    unsigned long baseline = page_alloc_free_pages();
+    struct domain *d = domain_create(1, "a", 1, false);
+    CHECK_EQ(domain_populate(d, 0x40000000, 1024), 0);      /* 2 MiB chunks */
+    unsigned long held = page_alloc_free_pages();
+    paddr_t p1 = virt_to_maddr(domain_gpa_to_virt(d, 0x40003000));
+    paddr_t p2 = virt_to_maddr(domain_gpa_to_virt(d, 0x40004000));
+    CHECK_EQ(domain_release_page(d, p1), 0);
+    CHECK_EQ(d->tot_pages, 1023);
+    /* Really back in the heap (the split's records took a few slab pages: not compared). */
+    CHECK_EQ(page_info_of(p1)->owner, DOMID_NONE);
+    CHECK(page_alloc_free_pages() > held - 16);             /* at most a few record pages */
+    CHECK(domain_gpa_to_virt(d, 0x40003000) == NULL);
+    CHECK(domain_gpa_to_virt(d, 0x40005000) != NULL);      /* the rest of the chunk stays */
+    page_info_of(p2)->count = 1;                            /* mapped by someone else */
+    CHECK_EQ(domain_release_page(d, p2), -16);
+    CHECK_EQ(d->tot_pages, 1023);
+    page_info_of(p2)->count = 0;
+    CHECK_EQ(domain_release_page(d, p1), -22);              /* not its any more */
+    domain_destroy(d);
     CHECK_EQ(page_alloc_free_pages(), baseline);
 }
 
@@ -245,5 +273,6 @@ int main(void)
     RUN(test_vcpu_start_only_when_offline);
     RUN(test_dom0_shutdown_is_the_machines);
     RUN(test_toolstack_create_pause_kill);
+    RUN(test_release_page_splits_and_frees);
     CHECK_MAIN_END();
 }

@@ -647,9 +647,32 @@ static void test_threads(void)
     free(a);
 }
 
+static void test_split_then_free_pages_one_by_one(void)
+{
+    void *arena = aligned_alloc(2 << 20, 8 << 20);
+    page_alloc_reset();
+    page_alloc_add_region((paddr_t)(uintptr_t)arena, (paddr_t)(uintptr_t)arena + (8 << 20));
+    unsigned long before = page_alloc_free_pages();
+    uint8_t *b = alloc_pages(9);
+    CHECK(b != NULL);
+    page_split(b, 9);
+    CHECK_EQ(page_info_of(virt_to_maddr(b + 5 * PAGE_SIZE))->flags, PGF_ALLOC);
+    CHECK_EQ(page_info_of(virt_to_maddr(b + 5 * PAGE_SIZE))->order, 0);
+    free_page(b + 7 * PAGE_SIZE);                   /* one page back, the rest still ours */
+    CHECK_EQ(page_alloc_free_pages(), before - 511);
+    for (int i = 0; i < 512; i++)
+        if (i != 7)
+            free_page(b + i * PAGE_SIZE);
+    CHECK_EQ(page_alloc_free_pages(), before);
+    CHECK(alloc_pages(9) == (void *)b);             /* merged back into one 2 MiB block */
+    page_alloc_reset();
+    free(arena);
+}
+
 int main(void)
 {
     CHECK_MAIN_BEGIN("page_alloc");
+    RUN(test_split_then_free_pages_one_by_one);
     RUN(test_empty_allocator);
     RUN(test_add_region_errors);
     RUN(test_unaligned_bounds);
