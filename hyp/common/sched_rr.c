@@ -40,6 +40,15 @@ unsigned int sched_place_vcpu(struct vcpu *v)
     return n ? slot % n : 0;
 }
 
+/* Make a CPU look at its run queue: this one at the next exit, another by a kick. */
+static void resched_cpu(unsigned int cpu)
+{
+    if (cpu == this_cpu()->id)
+        this_cpu()->need_resched = true;
+    else
+        arch_kick_cpu(cpu);
+}
+
 static void wake_timer_fn(void *data)
 {
     vcpu_wake(data);
@@ -68,10 +77,7 @@ static void wake_if(struct vcpu *v, bool from_offline)
     spin_unlock(&p->rq_lock);
     if (!queued)
         return;
-    if (v->processor == this_cpu()->id)
-        this_cpu()->need_resched = true;
-    else
-        arch_kick_cpu(v->processor);
+    resched_cpu(v->processor);
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -98,10 +104,7 @@ void vcpu_pause(struct vcpu *v)
     spin_unlock(&p->rq_lock);
     if (!kick)
         return;
-    if (v->processor == this_cpu()->id)
-        this_cpu()->need_resched = true;
-    else
-        arch_kick_cpu(v->processor);
+    resched_cpu(v->processor);
 }
 
 void vcpu_unpause(struct vcpu *v)
@@ -117,10 +120,7 @@ void vcpu_unpause(struct vcpu *v)
     spin_unlock(&p->rq_lock);
     if (!queued)
         return;
-    if (v->processor == this_cpu()->id)
-        this_cpu()->need_resched = true;
-    else
-        arch_kick_cpu(v->processor);
+    resched_cpu(v->processor);
 }
 
 void vcpu_block(struct vcpu *v, uint64_t expires)
@@ -152,10 +152,7 @@ void vcpu_stop(struct vcpu *v, enum vcpu_state new_state)
     v->state = new_state;
     spin_unlock(&p->rq_lock);
     timer_stop(&v->wake_timer);
-    if (v->processor == this_cpu()->id)
-        this_cpu()->need_resched = true;
-    else
-        arch_kick_cpu(v->processor);
+    resched_cpu(v->processor);
 }
 
 /* Pick the next vCPU under the run-queue lock; prev keeps the CPU if it may. */
