@@ -61,3 +61,51 @@ $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/%.bin: $(BUILD)/guests/%.bin
 	$(Q)cp $< $@
 
 .SECONDARY: $(DOM0_TESTS_OBJ)/domu-build-test.o
+
+# domu-linux-test: builds a Linux domU with libctrl's domain builder
+# (dom0-tools/libctrl/build_dom.mk: libctrl-dom.a, with Debian's arm64 libfdt
+# and zlib), boots it to its init, reads its console, destroys it. It needs
+# the domU kernel and initramfs inside dom0 (build/guest/, `make domu-image`):
+# they go to /usr/lib/lamina/guests/linux/ through DOM0_FILES.
+include dom0-tools/libctrl/build_dom.mk
+
+DOMU_LINUX_TEST := $(DOM0_BIN_DIR)/domu-linux-test
+DOM0_BINS += $(DOMU_LINUX_TEST)
+dom0-tests: $(DOMU_LINUX_TEST)
+
+$(DOM0_TESTS_OBJ)/domu-linux-test.o: DOM0_TESTS_CFLAGS += -std=gnu11 -I $(LIBCTRL_SRC)
+
+$(DOMU_LINUX_TEST): $(DOM0_TESTS_OBJ)/domu-linux-test.o $(DOM0_TESTS_OBJ)/xentest.o $(LIBCTRL_DOM_A) \
+		$(LIBCTRL_A)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC_ARM) $(DOM0_TESTS_LDFLAGS) -o $@ $^ $(LIBCTRL_DOM_LIBS)
+
+.SECONDARY: $(DOM0_TESTS_OBJ)/domu-linux-test.o
+
+# The domU's kernel and initramfs (build/guest/): Debian's kernel, the very
+# Image.gz dom0 boots (gzip'd: dom0 keeps it in its RAM-backed root), and a
+# small busybox initramfs whose /init prints "lamina-domu: init reached" and
+# powers off (dom0-tools/image/mkdomu.sh).
+GUEST_OUT := $(BUILD)/guest
+DOMU_LINUX_FILES := $(addprefix $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/linux/,Image.gz initramfs.cpio.gz)
+DOM0_FILES += $(DOMU_LINUX_FILES)
+
+.PHONY: domu-image
+domu-image: $(GUEST_OUT)/Image.gz $(GUEST_OUT)/initramfs.cpio.gz
+
+$(GUEST_OUT)/Image.gz: $(BUILD)/dom0/Image.gz
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
+
+$(GUEST_OUT)/initramfs.cpio.gz: dom0-tools/image/mkdomu.sh dom0-tools/image/domu-init \
+		dom0-tools/image/mkcpio.py $(BUILD)/dom0/.busybox.stamp
+	$(Q)dom0-tools/image/mkdomu.sh $(BUILD)
+
+$(BUILD)/dom0-tools/files/usr/lib/lamina/guests/linux/%: $(GUEST_OUT)/%
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+# xenstored (the daemon), the xenstore tools and xenstored-test: see
+# dom0-tools/xenstored/daemon.mk.
+include dom0-tools/xenstored/daemon.mk

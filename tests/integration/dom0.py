@@ -238,10 +238,81 @@ def scenario_domu_build(build):
     report(s, "poweroff", r.end == "exit" and r.status == 0, "end=%s status=%s" % (r.end, r.status))
 
 
+def scenario_domu_linux(build):
+    """Debian's kernel as a domU, built from dom0 by libctrl's domain builder
+    (dom0-tools/tests/domu-linux-test.c): guest DTB, magic pages, HVM params, grant
+    seeding; it must reach its init over hvc0, power off, and give back its memory."""
+    s = "domu-linux"
+    r = db.boot_lamina(build=build, cmd="domu-linux-test", timeout=TIMEOUT,
+                       log=os.path.join(build, "tests", "dom0", "it-domu-linux.log"))
+    if not common_checks(s, r):
+        return
+    results = [(v, n, line) for v, n, line in r.results() if n.startswith("domu-linux/")]
+    for verdict, name, line in results:
+        report(s, name[len("domu-linux/"):], verdict == "PASS", line)
+    done = r.find(r"domu-linux-test: done: (\d+) passed, (\d+) failed")
+    report(s, "finished", done is not None and len(results) >= 20,
+           "domu-linux-test did not print its summary line" if done is None else "only %d checks" % len(results))
+    report(s, "poweroff", r.end == "exit" and r.status == 0, "end=%s status=%s" % (r.end, r.status))
+
+
+def scenario_xenstore(build):
+    """xenstored, which dom0's /init starts once /proc/xen is mounted: dom0's kernel
+    connects through its ring (xenbus "local" mode: /proc/xen/xsd_kva and xsd_port)
+    and writes control/feature-*; xenstored-test then checks the store through the
+    socket, the tools (xenstore-read/write/ls/list/rm/exists/chmod/watch), requests
+    through the kernel's /dev/xen/xenbus, the kernel's watch on "backend", malformed
+    and slow clients, transactions and a domU's ring (introduce, release, shutdown
+    and destroy through VIRQ_DOM_EXC). Then the daemon must still be there, stop
+    cleanly on SIGTERM and start again with dom0's kernel reconnected
+    (dom0-tools/image/tests/xenstore)."""
+    s = "xenstore"
+    r = db.boot_lamina(build=build, test="xenstore", timeout=TIMEOUT,
+                       log=os.path.join(build, "tests", "dom0", "it-xenstore.log"))
+    if not common_checks(s, r):
+        return
+    text = [db.dom0_text(l) for l in r.lines]
+
+    def line(pattern):
+        rx = re.compile(pattern)
+        return next((m for m in (rx.search(t) for t in text) if m), None)
+
+    report(s, "started-at-boot", line(r"^xs: running pid \d+") is not None and
+           line(r"xenstored did not start") is None, "no xenstored running after dom0's /init")
+    # dom0's kernel wrote these through its ring once xenstored bound its port
+    want = ['/local/domain/0/name = "Domain-0"', '/local/domain/0/domid = "0"',
+            '/local/domain/0/control/feature-poweroff = "1"', '/local/domain/0/control/feature-reboot = "1"']
+    missing = [w for w in want if w not in text]
+    report(s, "kernel-connected", not missing, "xenstore-ls -f /local/domain/0 lacks %s" % missing)
+    report(s, "via-kernel", line(r"^xs: via-kernel=Domain-0$") is not None,
+           "a read through /dev/xen/xenbus (dom0's ring) did not answer Domain-0")
+    results = [(v, n, l) for v, n, l in r.results() if n.startswith("xenstored/")]
+    for verdict, name, l in results:
+        report(s, name[len("xenstored/"):], verdict == "PASS", l)
+    done = line(r"xenstored-test: done: (\d+) passed, (\d+) failed")
+    report(s, "test-program", done is not None and int(done.group(1)) >= 90 and done.group(2) == "0",
+           done.group(0) if done else "xenstored-test did not finish")
+    report(s, "alive-after-test", line(r"^xs: after-test=Domain-0 alive$") is not None,
+           "after the malformed and slow clients the daemon does not answer")
+    report(s, "dump", line(r"^xs-log: xenstored: .*dump: dom0: xsd_kva, local port \d+") is not None,
+           "SIGUSR1 did not log dom0's ring connection")
+    report(s, "sigterm", line(r"^xs: stopped$") is not None and line(r"^xs: cleaned-up$") is not None,
+           "SIGTERM: the daemon did not exit, or left its socket or pid file")
+    report(s, "restart", line(r"^xs: restarted$") is not None and
+           line(r"^xs: restart-via-kernel=Domain-0$") is not None,
+           "a second xenstored did not start, or dom0's kernel did not reach it through its ring")
+    errors = [t for t in text if t.startswith("xs-log: ") and " error: " in t]
+    report(s, "log-no-errors", not errors, errors[0] if errors else "")
+    report(s, "poweroff", r.end == "exit" and r.status == 0, "end=%s status=%s" % (r.end, r.status))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
+    only = sys.argv[2:]  # scenario names (e.g. "xenstore") to run just those
     for sc in (scenario_boot, scenario_image_gz, scenario_reboot, scenario_reboot_restarts, scenario_panic,
-               scenario_shell, scenario_domu_build):
+               scenario_shell, scenario_domu_build, scenario_domu_linux, scenario_xenstore):
+        if only and sc.__name__.replace("scenario_", "") not in only:
+            continue
         try:
             sc(build)
         except Exception as e:  # a harness problem is a failure, not a crash
