@@ -2,7 +2,10 @@
  * console_io (18): a guest's direct line to the hypervisor console.
  * Xen allows it to dom0 only in release builds; Lamina allows every domain
  * to write (dom0-less test guests have no other console) and tags each line
- * with the domain. Reading is for the control domain.
+ * with the domain. A dom0-less domain's output also goes into its PV console
+ * ring, where dom0's console daemon reads it, and it reads what dom0 typed
+ * from that ring (pv_console.h). Reading the serial input is for the control
+ * domain.
  */
 #include "types.h"
 #include <xen/xen.h>
@@ -13,6 +16,7 @@
 #include "guest_access.h"
 #include "hypercall.h"
 #include "percpu.h"
+#include "pv_console.h"
 
 /* One call prints at most this much: a larger count is refused, not truncated. */
 #define CONSOLE_WRITE_MAX (16 * 1024)
@@ -36,14 +40,25 @@ static long console_write(uint64_t count, uint64_t gva, struct domain *d)
         if (rc)
             return rc;
         console_guest_write(d, chunk, n);
+        pv_console_write(d, chunk, n);
     }
+    if (count)
+        pv_console_notify(d);
     return 0;
 }
 
-/* Bytes read (0 when nothing is waiting); what the guest cannot take stays queued. */
-static long console_read(uint64_t count, uint64_t gva)
+/* dom0's input from the serial line. */
+static long serial_input(struct domain *d, char *buf, size_t len)
 {
-    char buf[128];
+    (void)d;
+    return (long)console_read_input(buf, len);
+}
+
+/* Bytes read (0 when nothing is waiting); what the guest cannot take stays queued. */
+static long console_read(uint64_t count, uint64_t gva, struct domain *d,
+                         long (*input)(struct domain *d, char *buf, size_t len))
+{
+    char buf[128] = { 0 };          /* the probe below must not leak our stack */
     long total = 0;
 
     while (count) {
@@ -52,9 +67,10 @@ static long console_read(uint64_t count, uint64_t gva)
         int rc = copy_to_guest(gva, buf, want);
         if (rc)
             return total ? total : rc;
-        size_t n = console_read_input(buf, want);
-        if (!n)
-            break;
+        long got = input(d, buf, want);
+        if (got <= 0)
+            return total ? total : got;
+        size_t n = (size_t)got;
         rc = copy_to_guest(gva, buf, n);
         if (rc)
             return total ? total : rc;
@@ -76,9 +92,11 @@ long do_console_io(const struct hypercall_args *args)
     case CONSOLEIO_write:
         return console_write(count, gva, d);
     case CONSOLEIO_read:
-        if (!d->is_privileged)
-            return -EPERM;
-        return console_read(count, gva);
+        if (d->is_privileged)
+            return console_read(count, gva, d, serial_input);
+        if (pv_console_present(d))
+            return console_read(count, gva, d, pv_console_read);
+        return -EPERM;
     default:
         return -ENOSYS;
     }

@@ -22,7 +22,7 @@ ln -s bin "$root/sbin"
 chmod 1777 "$root/tmp"
 install -m 0755 "$bb" "$root/bin/busybox"
 for a in sh ash cat echo grep sed mount umount uname sleep ls poweroff reboot halt setsid cttyhack \
-         dmesg ps free mkdir true false; do
+         dmesg ps free mkdir true false devmem; do
     ln -s busybox "$root/bin/$a"
 done
 install -m 0755 "$here/domu-init" "$root/init"

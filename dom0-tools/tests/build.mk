@@ -109,3 +109,12 @@ $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/linux/%: $(GUEST_OUT)/%
 # xenstored (the daemon), the xenstore tools and xenstored-test: see
 # dom0-tools/xenstored/daemon.mk.
 include dom0-tools/xenstored/daemon.mk
+
+# xl, the toolstack command: see dom0-tools/xl/build.mk.
+include dom0-tools/xl/build.mk
+
+# xenconsoled, xenconsole and xenconsoled-test: see dom0-tools/xenconsoled/build.mk.
+include dom0-tools/xenconsoled/build.mk
+
+# init-dom0less and dom0less-console: see dom0-tools/init-dom0less/build.mk.
+include dom0-tools/init-dom0less/build.mk

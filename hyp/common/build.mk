@@ -24,3 +24,5 @@ HYP_OBJS += \
 HYP_OBJS += hyp/common/wallclock.o
 HYP_OBJS += hyp/common/debug_keys.o
 HYP_OBJS += hyp/common/domain_ctl.o
+# dom0-less domains' PV console: the ring copy, and the domain's page and port.
+HYP_OBJS += hyp/common/xencons_ring.o hyp/common/pv_console.o

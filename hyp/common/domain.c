@@ -17,6 +17,7 @@
 #include "page_alloc.h"
 #include "percpu.h"
 #include "printk.h"
+#include "pv_console.h"
 #include "sched.h"
 #include "xmalloc.h"
 
@@ -76,6 +77,7 @@ static int domain_xen_init(struct domain *d)
 
 static void domain_xen_destroy(struct domain *d)
 {
+    pv_console_destroy(d);          /* it notifies through the event channels */
     if (d->grant_table)
         grant_table_destroy(d);
     if (d->evtchn)

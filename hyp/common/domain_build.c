@@ -3,11 +3,14 @@
  * binding): RAM at GUEST_RAM0_BASE, the kernel at its Image text_offset, a
  * generated device tree near the end of RAM, vCPU0 started at the kernel
  * entry with x0 = the device tree, the other vCPUs left for PSCI CPU_ON.
+ * Each gets a PV console page among the magic pages (pv_console.h), so
+ * dom0's toolstack can adopt it.
  */
 #include "types.h"
 #include <libfdt.h>
 #include <xen/xen.h>
 #include <xen/arch-arm.h>
+#include <xen/hvm/params.h>
 
 #include "bootinfo.h"
 #include "domain.h"
@@ -16,6 +19,7 @@
 #include "kernel_image.h"
 #include "page_alloc.h"
 #include "printk.h"
+#include "pv_console.h"
 #include "sched.h"
 
 #define GUEST_DTB_MAX (64 * 1024)
@@ -72,6 +76,17 @@ static int load_kernel(struct domain *d, const struct boot_domain *bd, uint64_t 
     return copy_to_domain(d, *entry, blob, bd->kernel.size);
 }
 
+/* The console page outside RAM, where libxenguest puts it, counted to the domain. */
+static int add_console(struct domain *d)
+{
+    ipa_t gpa = GUEST_MAGIC_BASE + ((ipa_t)PV_CONSOLE_PFN_OFF << PAGE_SHIFT);
+    int rc = domain_populate(d, gpa, 1);
+    void *page = rc ? NULL : domain_gpa_to_virt(d, gpa);
+    if (!page)
+        return rc ? rc : -ENOMEM;
+    return pv_console_create(d, gpa >> PAGE_SHIFT, page);
+}
+
 static int build_one(const struct boot_domain *bd, domid_t domid, const struct bootinfo *bi,
                      struct boot_start *start)
 {
@@ -88,8 +103,11 @@ static int build_one(const struct boot_domain *bd, domid_t domid, const struct b
     struct domain *d = domain_create(domid, bd->name, bd->vcpus, false);
     if (!d)
         return -ENOMEM;
-    d->max_pages = ram_size >> PAGE_SHIFT;     /* it cannot populate itself beyond this */
+    /* It cannot populate itself beyond this; the console page counts, as libxl's magic pages. */
+    d->max_pages = (ram_size >> PAGE_SHIFT) + 1;
     rc = domain_populate(d, GUEST_RAM0_BASE, ram_size >> PAGE_SHIFT);
+    if (!rc)
+        rc = add_console(d);
     if (!rc)
         rc = load_kernel(d, bd, ram_size, &entry);
 
@@ -108,9 +126,12 @@ static int build_one(const struct boot_domain *bd, domid_t domid, const struct b
         domain_destroy(d);
         return rc;
     }
-    log_info("d%u (%s): %lu MiB RAM at 0x%lx, %u vCPU(s), entry 0x%lx, DTB at 0x%lx\n",
+    log_info("d%u (%s): %lu MiB RAM at 0x%lx, %u vCPU(s), entry 0x%lx, DTB at 0x%lx, "
+             "console gfn 0x%lx port %lu\n",
              domid, bd->name, (unsigned long)(ram_size >> 20), (unsigned long)GUEST_RAM0_BASE,
-             bd->vcpus, (unsigned long)entry, (unsigned long)dtb_gpa);
+             bd->vcpus, (unsigned long)entry, (unsigned long)dtb_gpa,
+             (unsigned long)d->hvm_params[HVM_PARAM_CONSOLE_PFN],
+             (unsigned long)d->hvm_params[HVM_PARAM_CONSOLE_EVTCHN]);
     *start = (struct boot_start){ d->vcpus[0], entry, dtb_gpa };
     return 0;
 }

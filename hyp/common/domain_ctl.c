@@ -12,6 +12,7 @@
 #include "event.h"
 #include "page_alloc.h"
 #include "printk.h"
+#include "pv_console.h"
 #include "sched.h"
 
 void domain_pause(struct domain *d)
@@ -94,6 +95,7 @@ int domain_kill(struct domain *d)
     if (first) {
         for (unsigned int i = 0; i < d->max_vcpus; i++)
             vcpu_stop(d->vcpus[i], VCPU_PAUSED);
+        pv_console_detach(d);               /* its page reference would hold the kill up */
         evtchn_domain_destroy(d);           /* peers see their ports unbound at once */
     }
     for (unsigned int i = 0; i < d->max_vcpus; i++)

@@ -28,6 +28,7 @@ struct domain;
 struct evtchn_domain;
 struct evtchn_fifo_vcpu;
 struct grant_table;
+struct pv_console;
 struct vcpu_info;
 struct shared_info;
 
@@ -83,6 +84,7 @@ struct domain {
     struct evtchn_domain *evtchn;
     struct grant_table *grant_table;
     uint64_t hvm_params[64];        /* HVM_NR_PARAMS in xen/hvm/params.h is 39 on 4.17 */
+    struct pv_console *pv_console;  /* dom0-less domains' console ring (pv_console.c), or NULL */
     struct arch_domain arch;
     /* Guest-caused log messages in the current one-second window (console.c). */
     uint64_t log_window_start;

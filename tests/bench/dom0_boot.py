@@ -10,7 +10,10 @@ and read the serial log:
 For xen and lamina the DTB is QEMU's own for the machine (scripts/mkdtb.sh)
 plus, under /chosen, xen,xen-bootargs, xen,dom0-bootargs and two boot-module
 nodes (multiboot,kernel at 0x49000000 and multiboot,ramdisk at the next 2 MiB
-boundary after it), loaded with -device loader.
+boundary after it), loaded with -device loader. With domus (--domu), dom0-less
+domains too: one "xen,domain" node each (memory, cpus, a multiboot,kernel
+module placed after the ramdisk), built by the hypervisor next to dom0 and
+numbered d1, d2, ... in that order (xen-arm-abi.md 1.2a).
 
 What it measures: wall time from spawning QEMU ("reset") to dom0's
 "lamina-dom0: init done" line, and whatever the dom0 test run prints
@@ -28,6 +31,7 @@ Command line:
         [--build DIR] [--log PATH] [--kernel Image|Image.gz] [--dom0-args STR]
         [--xen-args STR] [--smp N] [--mem MIB] [--icount] [--keep]
         [--save-fdt OUT.dtb] [--qemu-extra ARGS] [--quiet] [--interactive]
+        [--domu NAME:MEMKIB:CPUS:FILE[:BOOTARGS] ...]
 (--interactive: QEMU on the terminal, e.g. a dom0 shell on the real Xen.)
 Prints the dom0 lines (or the whole log without --quiet) and ends with
     dom0_boot: target=T reached=yes|no init_s=F end=poweroff|exit|timeout log=PATH
@@ -110,23 +114,51 @@ def _run_ok(cmd):
     return r.stdout
 
 
+class DomU:
+    """A dom0-less domain for the device tree: a /chosen/NAME "xen,domain"
+    node with its kernel (a test guest such as BUILD/guests/hello.bin)."""
+
+    def __init__(self, name, image, mem_kib=16384, cpus=1, bootargs=""):
+        self.name, self.image, self.mem_kib, self.cpus, self.bootargs = name, image, mem_kib, cpus, bootargs
+
+    @classmethod
+    def parse(cls, spec):
+        """NAME:MEMKIB:CPUS:FILE[:BOOTARGS]"""
+        parts = spec.split(":", 4)
+        if len(parts) < 4:
+            raise ValueError("--domu %r: want NAME:MEMKIB:CPUS:FILE[:BOOTARGS]" % spec)
+        return cls(parts[0], parts[3], int(parts[1]), int(parts[2]), parts[4] if len(parts) > 4 else "")
+
+    def mkdtb_spec(self, addr):
+        s = "%s:%d:%d:0x%x:%s" % (self.name, self.mem_kib, self.cpus, addr, self.image)
+        return s + (":" + self.bootargs if self.bootargs else "")
+
+
 def make_dtb(out, kernel, initrd, xen_bootargs=XEN_BOOTARGS, dom0_bootargs=DOM0_ARGS_HYP,
-             smp=2, mem_mib=2048):
-    """The DTB for booting a hypervisor with dom0 from boot modules. Returns
-    the QEMU arguments that load the modules."""
+             smp=2, mem_mib=2048, domus=()):
+    """The DTB for booting a hypervisor with dom0 from boot modules (and the
+    dom0-less domains domus, a list of DomU). Returns the QEMU arguments that
+    load the modules."""
     os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
     env = dict(os.environ, QEMU=QEMU)
+    ksize = os.path.getsize(kernel)
+    rsize = os.path.getsize(initrd)
+    raddr = (KERNEL_ADDR + ksize + ALIGN - 1) // ALIGN * ALIGN
+    next_addr = (raddr + rsize + ALIGN - 1) // ALIGN * ALIGN
+    specs = []
+    for d in domus:
+        _need(d.image, "dom0-less domain %s" % d.name)
+        specs += ["--domain", d.mkdtb_spec(next_addr)]
+        next_addr = (next_addr + os.path.getsize(d.image) + ALIGN - 1) // ALIGN * ALIGN
+    if next_addr > 0x40000000 + mem_mib * 1024 * 1024:
+        raise Missing("modules do not fit in RAM")
     r = subprocess.run([MKDTB, out, "--smp", str(smp), "--mem", str(mem_mib),
-                        "--bootargs", xen_bootargs, "--quiet"],
+                        "--bootargs", xen_bootargs] + specs + ([] if domus else ["--quiet"]),
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, universal_newlines=True, env=env)
     if r.returncode != 0:
         raise Missing("mkdtb.sh: " + r.stderr.strip())
-    ksize = os.path.getsize(kernel)
-    rsize = os.path.getsize(initrd)
-    raddr = (KERNEL_ADDR + ksize + ALIGN - 1) // ALIGN * ALIGN
-    if raddr + rsize > 0x40000000 + mem_mib * 1024 * 1024:
-        raise Missing("modules do not fit in RAM")
+    domu_loaders = [a for a in r.stdout.split("\n") if a] if domus else []
     _run_ok(["fdtput", "-t", "s", out, "/chosen", "xen,dom0-bootargs", dom0_bootargs])
     # fdtput -c inserts before the siblings: make the ramdisk first so that
     # the kernel comes first under /chosen.
@@ -138,7 +170,7 @@ def make_dtb(out, kernel, initrd, xen_bootargs=XEN_BOOTARGS, dom0_bootargs=DOM0_
         _run_ok(["fdtput", "-t", "x", out, node, "reg", "0", "%x" % addr, "0", "%x" % size])
     qesc = lambda p: p.replace(",", ",,")
     return ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (qesc(kernel), KERNEL_ADDR),
-            "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (qesc(initrd), raddr)]
+            "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (qesc(initrd), raddr)] + domu_loaders
 
 
 GUEST_PREFIX = re.compile(r"^[\0\s]*(?:\(LAMINA\) )?\(d0\) ")
@@ -320,8 +352,9 @@ def dom0_args(base, test=None, cmd=None, keep=False, extra=""):
 
 def command(target, build=None, test=None, cmd=None, keep=False, kernel=None, initrd=None,
             dom0_extra="", xen_bootargs=XEN_BOOTARGS, smp=2, mem_mib=2048, icount=False,
-            qemu_extra=(), dtb=None):
-    """The QEMU command line of a boot (building the DTB for xen/lamina)."""
+            qemu_extra=(), dtb=None, domus=()):
+    """The QEMU command line of a boot (building the DTB for xen/lamina);
+    domus: dom0-less domains (DomU) next to dom0."""
     b = build_dir(build)
     kernel = _need(kernel or os.path.join(b, "dom0", "Image"), "dom0 kernel (make dom0-image)")
     initrd = _need(initrd or os.path.join(b, "dom0", "initramfs.cpio.gz"), "dom0 initramfs (make dom0-image)")
@@ -341,9 +374,12 @@ def command(target, build=None, test=None, cmd=None, keep=False, kernel=None, in
         hyp = _need(os.path.join(b, "hyp.bin"), "Lamina (make)")
     else:
         raise ValueError("target must be one of %s" % ", ".join(TARGETS))
-    dtb = dtb or os.path.join(b, "tests", "dom0", "%s-%d-%d.dtb" % (target, smp, mem_mib))
+    if domus and target == "bare":
+        raise Missing("dom0-less domains need a hypervisor")
+    dtb = dtb or os.path.join(b, "tests", "dom0", "%s-%d-%d%s.dtb" % (
+        target, smp, mem_mib, "-" + "-".join(d.name for d in domus) if domus else ""))
     loaders = make_dtb(dtb, kernel, initrd, xen_bootargs,
-                       dom0_args(DOM0_ARGS_HYP, test, cmd, keep, dom0_extra), smp, mem_mib)
+                       dom0_args(DOM0_ARGS_HYP, test, cmd, keep, dom0_extra), smp, mem_mib, domus)
     return [QEMU, "-M", MACHINE_HYP] + common + ["-kernel", hyp, "-dtb", dtb] + loaders + extra
 
 
@@ -410,6 +446,8 @@ def main(argv):
     ap.add_argument("--qemu-extra", default="", help="more QEMU arguments (shell-quoted)")
     ap.add_argument("--until", help="stop when a line matches this regex")
     ap.add_argument("--save-fdt", help="with --test dump-fdt: write dom0's device tree here")
+    ap.add_argument("--domu", action="append", default=[], metavar="NAME:MEMKIB:CPUS:FILE[:BOOTARGS]",
+                    help="a dom0-less domain next to dom0 (repeatable; d1, d2, ... in order)")
     ap.add_argument("--quiet", action="store_true", help="print only dom0's own lines")
     ap.add_argument("--interactive", action="store_true",
                     help="run QEMU on this terminal (a dom0 shell unless --test/--cmd); Ctrl-A X quits")
@@ -418,7 +456,8 @@ def main(argv):
         try:
             qcmd = command(a.target, build=a.build, test=a.test, cmd=a.cmd, keep=a.keep, kernel=a.kernel,
                            initrd=a.initrd, dom0_extra=a.dom0_args, xen_bootargs=a.xen_args, smp=a.smp,
-                           mem_mib=a.mem, icount=a.icount, qemu_extra=shlex.split(a.qemu_extra))
+                           mem_mib=a.mem, icount=a.icount, qemu_extra=shlex.split(a.qemu_extra),
+                           domus=[DomU.parse(s) for s in a.domu])
         except Missing as e:
             print("dom0_boot: target=%s not run: %s" % (a.target, e))
             return 2
@@ -426,7 +465,7 @@ def main(argv):
     r = boot(a.target, build=a.build, test=a.test, cmd=a.cmd, timeout=a.timeout, log=a.log,
              until=a.until, keep=a.keep, kernel=a.kernel, initrd=a.initrd, dom0_extra=a.dom0_args,
              xen_bootargs=a.xen_args, smp=a.smp, mem_mib=a.mem, icount=a.icount,
-             qemu_extra=shlex.split(a.qemu_extra))
+             qemu_extra=shlex.split(a.qemu_extra), domus=[DomU.parse(s) for s in a.domu])
     if r.error:
         print("dom0_boot: target=%s not run: %s" % (a.target, r.error))
         return 2

@@ -21,4 +21,11 @@ fi
 
 echo "== bench: dom0 (boot to init, CPU-bound workload, null hypercall) vs bare Linux and Xen 4.17"
 "$here/dom0.sh" "$build" || echo "bench: dom0 benchmark did not complete"
+
+echo "== bench: toolstack (xl create -> domU init vs bare Linux boot, memory per domain, creation time)"
+if command -v python3 >/dev/null; then
+    python3 "$here/xl_bench.py" "$build" || echo "bench: xl benchmark did not complete"
+else
+    echo "bench: xl benchmark skipped: python3 not found (make deps)"
+fi
 exit 0

@@ -3,7 +3,10 @@
 the same device tree as the real Xen 4.17 (tests/bench/dom0_boot.py builds
 it: only -kernel differs). Prints PASS/FAIL lines; always exits 0.
 
-  tests/integration/dom0.py [BUILD]
+  tests/integration/dom0.py [BUILD [SCENARIO...]]
+
+Scenarios of a part of the toolstack live in tests/integration/dom0_<part>.py
+(SCENARIOS = [functions]); they use report(), common_checks() from here.
 """
 import os
 import re
@@ -306,11 +309,22 @@ def scenario_xenstore(build):
     report(s, "poweroff", r.end == "exit" and r.status == 0, "end=%s status=%s" % (r.end, r.status))
 
 
+def extra_scenarios():
+    """Scenarios of tests/integration/dom0_*.py (one module per part of the
+    toolstack): each has SCENARIOS, a list of functions f(build)."""
+    import importlib
+    out = []
+    for f in sorted(os.listdir(HERE)):
+        if f.startswith("dom0_") and f.endswith(".py"):
+            out.extend(importlib.import_module(f[:-3]).SCENARIOS)
+    return out
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
     only = sys.argv[2:]  # scenario names (e.g. "xenstore") to run just those
-    for sc in (scenario_boot, scenario_image_gz, scenario_reboot, scenario_reboot_restarts, scenario_panic,
-               scenario_shell, scenario_domu_build, scenario_domu_linux, scenario_xenstore):
+    for sc in [scenario_boot, scenario_image_gz, scenario_reboot, scenario_reboot_restarts, scenario_panic,
+               scenario_shell, scenario_domu_build, scenario_domu_linux, scenario_xenstore] + extra_scenarios():
         if only and sc.__name__.replace("scenario_", "") not in only:
             continue
         try:

@@ -10,7 +10,8 @@ UNIT_TESTS += hypercalls
 UNIT_SRCS_hypercalls := tests/unit/test_hypercalls.c tests/unit/host_stubs.c tests/unit/fake_guest.c \
 	tests/unit/fake_hyp_env.c tests/unit/host_snprintf.c $(wildcard hypercalls/*.c) \
 	hyp/common/event_channel.c hyp/common/event_2l.c hyp/common/event_fifo.c \
-	hyp/common/grant_table.c hyp/common/grant_map.c hyp/common/page_alloc.c hyp/common/xmalloc.c
+	hyp/common/grant_table.c hyp/common/grant_map.c hyp/common/page_alloc.c hyp/common/xmalloc.c \
+	hyp/common/pv_console.c hyp/common/xencons_ring.c
 UNIT_TESTS += boot_helpers
 UNIT_SRCS_boot_helpers := tests/unit/test_boot_helpers.c tests/unit/host_stubs.c hyp/common/kernel_image.c \
 	hyp/common/memmap.c hyp/common/guest_fdt.c tests/unit/host_snprintf.c
@@ -22,7 +23,8 @@ UNIT_TESTS += domain
 UNIT_SRCS_domain := tests/unit/test_domain.c tests/unit/host_stubs.c tests/unit/host_snprintf.c \
 	hyp/common/domain.c hyp/common/page_alloc.c hyp/common/xmalloc.c hyp/common/wallclock.c \
 	hyp/common/event_channel.c hyp/common/event_2l.c hyp/common/event_fifo.c \
-	hyp/common/grant_table.c hyp/common/grant_map.c hyp/common/domain_ctl.c
+	hyp/common/grant_table.c hyp/common/grant_map.c hyp/common/domain_ctl.c \
+	hyp/common/pv_console.c hyp/common/xencons_ring.c
 UNIT_TESTS += cmdline
 UNIT_SRCS_cmdline := tests/unit/test_cmdline.c tests/unit/host_stubs.c hyp/common/cmdline.c
 UNIT_TESTS += dom0_fdt
@@ -46,6 +48,15 @@ UNIT_SRCS_vgic := tests/unit/test_vgic.c tests/unit/fake_vgic_env.c tests/unit/h
 	hyp/arch/arm64/vgic.c hyp/arch/arm64/vgic_regs.c hyp/arch/arm64/vgic_dist.c \
 	hyp/arch/arm64/vgic_redist.c
 GNU_C_FILES += tests/unit/test_hypercalls
+# dom0-less PV console: the ring copy against hostile indexes.
+UNIT_TESTS += xencons_ring
+UNIT_SRCS_xencons_ring := tests/unit/test_xencons_ring.c hyp/common/xencons_ring.c
+UNIT_TESTS += pv_console
+UNIT_SRCS_pv_console := tests/unit/test_pv_console.c tests/unit/host_stubs.c tests/unit/host_snprintf.c \
+	hyp/common/domain.c hyp/common/page_alloc.c hyp/common/xmalloc.c hyp/common/wallclock.c \
+	hyp/common/event_channel.c hyp/common/event_2l.c hyp/common/event_fifo.c \
+	hyp/common/grant_table.c hyp/common/grant_map.c hyp/common/domain_ctl.c \
+	hyp/common/pv_console.c hyp/common/xencons_ring.c
 # libxlcfg, the xl.cfg parser (dom0-tools/libxlcfg/): syntax, devices, the
 # domain model, and the golden files in tests/xlcfg/.
 include dom0-tools/libxlcfg/build.mk

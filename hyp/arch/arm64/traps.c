@@ -67,6 +67,32 @@ static void do_trap_wfx(struct cpu_regs *f, struct vcpu *v, uint64_t esr)
         vcpu_unblock(v);
 }
 
+/*
+ * A translation fault on an address that is mapped when we look again is
+ * the other side of a break-before-make: another CPU was replacing the
+ * entry (splitting a block for a balloon or foreign-mapping change, under
+ * the p2m lock) while this vCPU walked the tables. p2m_lookup() takes that
+ * lock, so it answers after the change; the access is then retried. A vCPU
+ * that keeps faulting on a page that is mapped is a bug, and is crashed.
+ */
+#define ESR_FSC_TYPE_MASK   0x3cUL      /* fault status code without the level */
+#define ESR_FSC_TRANSLATION 0x04UL
+#define MAX_RETRIED_FAULTS  64
+
+static bool fault_is_stale(struct vcpu *v, uint64_t esr, uint64_t ipa)
+{
+    if ((esr & ESR_FSC_TYPE_MASK) != ESR_FSC_TRANSLATION)
+        return false;
+    if (p2m_lookup(&v->domain->arch.p2m, ipa, NULL, NULL) != 0)
+        return false;
+    uint64_t page = ipa & ~(uint64_t)(PAGE_SIZE - 1);
+    if (v->arch.retried_fault_ipa != page) {
+        v->arch.retried_fault_ipa = page;
+        v->arch.retried_faults = 0;
+    }
+    return ++v->arch.retried_faults <= MAX_RETRIED_FAULTS;
+}
+
 static void do_trap_guest_abort(struct cpu_regs *f, struct vcpu *v, uint64_t esr, bool data)
 {
     uint64_t hpfar = READ_SYSREG(hpfar_el2);
@@ -82,6 +108,8 @@ static void do_trap_guest_abort(struct cpu_regs *f, struct vcpu *v, uint64_t esr
         if (r == MMIO_BAD_ACCESS)
             what = "to an emulated device that cannot be emulated (size or instruction form)";
     }
+    if (fault_is_stale(v, esr, ipa))
+        return;                         /* the pc still points at the access: it runs again */
     hyp_snprintf(why, sizeof(why), "%s abort at IPA 0x%lx (VA 0x%lx, pc 0x%lx, ESR 0x%lx) %s",
                  data ? "data" : "instruction", (unsigned long)ipa, (unsigned long)far,
                  (unsigned long)f->pc, (unsigned long)esr, what);

@@ -28,6 +28,8 @@ struct arch_vcpu {
     struct fp_state fp __attribute__((aligned(16)));
     struct vgic_cpu vgic;
     struct timer vtimer;            /* fires the virtual timer while the vCPU is off a CPU */
+    uint64_t retried_fault_ipa;     /* page of the last stage-2 fault retried (traps.c) */
+    unsigned int retried_faults;    /* how many times in a row */
 };
 
 struct arch_domain {

@@ -1,0 +1,51 @@
+/*
+ * Taking a domain down: the hypervisor's part (destroydomain, retried while
+ * a vCPU is still leaving its CPU or a page is still mapped elsewhere), then
+ * what the toolstack keeps about it: its xenstore directories, xenstored's
+ * connection, the saved configuration. xenconsoled notices @releaseDomain.
+ */
+#define _GNU_SOURCE
+#include "xl_create.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void xl_state_path(uint32_t domid, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%u.json", XL_STATE_DIR, domid);
+}
+
+void xl_domain_forget(struct xl_ctx *x, uint32_t domid)
+{
+    char path[96], *vm = NULL;
+    if (domid == 0)
+        return;
+    if (x->xs) {
+        snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
+        if (xsc_read(x->xs, XSC_NOTX, path, &vm, NULL) == 0 && strncmp(vm, "/vm/", 4) == 0 && !strchr(vm + 4, '/'))
+            xsc_rm(x->xs, XSC_NOTX, vm);
+        free(vm);
+        snprintf(path, sizeof(path), "/local/domain/%u", domid);
+        xsc_rm(x->xs, XSC_NOTX, path);
+        snprintf(path, sizeof(path), "/local/domain/0/backend/console/%u", domid);
+        xsc_rm(x->xs, XSC_NOTX, path);
+        int rc = xsc_release(x->xs, domid);
+        if (rc < 0 && rc != -ENOENT && rc != -EINVAL)
+            xl_log(x, "xenstored: release of domain %u: %s", domid, ctrl_strerror(rc));
+    }
+    xl_state_path(domid, path, sizeof(path));
+    unlink(path);
+}
+
+int xl_domain_teardown(struct xl_ctx *x, uint32_t domid)
+{
+    int rc = ctrl_domain_destroy(x->ctrl, domid);
+    if (rc == -ESRCH)
+        rc = 0;         /* already gone: forget it all the same */
+    if (rc < 0)
+        xl_log(x, "destroydomain %u: %s (%s)", domid, ctrl_strerror(rc), ctrl_last_error(x->ctrl));
+    xl_domain_forget(x, domid);
+    return rc;
+}
