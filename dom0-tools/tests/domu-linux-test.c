@@ -751,7 +751,14 @@ static void run_cycle(const struct opts *o, const unsigned char *kernel, size_t 
     check(rc == 0, "destroydomain", "d%u: %s", d.domid, rc ? why(rc) : "ok");
     int rc2 = ctrl_domain_getinfo(h, d.domid, &info);
     check(rc2 == -ESRCH, "gone", "getdomaininfo(d%u) after destroy: %s", d.domid, ctrl_errname(rc2));
+    /* dom0's balloon thread puts back the pages it lent to the foreign
+     * mappings a moment later, and may split or merge a block of dom0's
+     * stage-2 tables doing so: give it up to 3 s to settle. */
     uint64_t f1 = free_pages_now();
+    for (int i = 0; i < 30 && (int64_t)f1 + dom0_p2m_pages != (int64_t)f0; i++) {
+        usleep(100 * 1000);
+        f1 = free_pages_now();
+    }
     check((int64_t)f1 + dom0_p2m_pages == (int64_t)f0, "free-restored",
           "%llu free pages before, %llu after (%+lld), of which dom0's stage-2 tables for its foreign "
           "mappings %lld", (unsigned long long)f0, (unsigned long long)f1, (long long)f1 - (long long)f0,

@@ -75,6 +75,27 @@ static int random_uuid(uint8_t uuid[16])
     return 0;
 }
 
+/* A node xenstored creates for dom0 takes its parent's permissions: setting
+ * them again costs a request per node (half of create's xenstore traffic). */
+static bool inherits_perms(const struct xl_xs_entry *e, size_t i)
+{
+    size_t len = strlen(e[i].path);
+    for (size_t j = i; j-- > 0;) {
+        size_t pl = strlen(e[j].path);
+        if (pl < len && e[i].path[pl] == '/' && strncmp(e[i].path, e[j].path, pl) == 0) {
+            /* nodes created on the way (cpu/0 for cpu/0/availability)
+             * inherit the same way, so the nearest listed ancestor decides */
+            if (e[j].nperms != e[i].nperms)
+                return false;
+            for (unsigned int k = 0; k < e[i].nperms; k++)
+                if (strcmp(e[j].perms[k], e[i].perms[k]) != 0)
+                    return false;
+            return true;
+        }
+    }
+    return false;
+}
+
 int xl_xs_write_entries(struct xl_ctx *x, const struct xl_xs_entry *e, size_t n)
 {
     for (int attempt = 0; attempt < 20; attempt++) {
@@ -85,7 +106,7 @@ int xl_xs_write_entries(struct xl_ctx *x, const struct xl_xs_entry *e, size_t n)
         for (size_t i = 0; i < n && rc == 0; i++) {
             rc = e[i].is_dir ? xsc_mkdir(x->xs, tx, e[i].path)
                              : xsc_write(x->xs, tx, e[i].path, e[i].value, strlen(e[i].value));
-            if (rc == 0) {
+            if (rc == 0 && !inherits_perms(e, i)) {
                 char *perms[2] = { (char *)e[i].perms[0], (char *)e[i].perms[1] };
                 rc = xsc_set_perms(x->xs, tx, e[i].path, perms, e[i].nperms);
             }
@@ -206,6 +227,7 @@ int xl_domain_create(struct xl_ctx *x, const struct domain_config *dc, bool paus
         rc = xl_error_errno(x, rc, "writing domain %u's xenstore entries", dom.domid);
         goto out;
     }
+    xl_log(x, "domain %u: %zu xenstore entries written", dom.domid, nentries);
     if ((rc = xsc_introduce(x->xs, dom.domid, dom.store_gfn, dom.store_port)) < 0) {
         rc = xl_error_errno(x, rc, "introducing domain %u to xenstored", dom.domid);
         goto out;

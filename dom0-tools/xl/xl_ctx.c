@@ -45,10 +45,12 @@ static void vlog(struct xl_ctx *x, const char *level, const char *fmt, va_list a
     if (!x->log)
         return;
     char stamp[32];
-    time_t now = time(NULL);
+    struct timespec now;
     struct tm tm;
-    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", localtime_r(&now, &tm));
-    fprintf(x->log, "%s xl[%d] %s: %s%s", stamp, (int)getpid(), x->cmd ? x->cmd : "-", level, level[0] ? ": " : "");
+    clock_gettime(CLOCK_REALTIME, &now);
+    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", localtime_r(&now.tv_sec, &tm));
+    fprintf(x->log, "%s.%03ld xl[%d] %s: %s%s", stamp, now.tv_nsec / 1000000, (int)getpid(),
+            x->cmd ? x->cmd : "-", level, level[0] ? ": " : "");
     vfprintf(x->log, fmt, ap);
     fputc('\n', x->log);
     x->logged = true;
