@@ -83,10 +83,28 @@ $(DOMU_LINUX_TEST): $(DOM0_TESTS_OBJ)/domu-linux-test.o $(DOM0_TESTS_OBJ)/xentes
 
 .SECONDARY: $(DOM0_TESTS_OBJ)/domu-linux-test.o
 
+# domu-isolation-test: runs inside a Linux domU (the initramfs below puts
+# every program of $(DOMU_BIN_DIR) in its /bin, not in dom0's) and checks
+# that it cannot reach dom0 or another domU: domctl/sysctl, foreign mappings,
+# xenstore, grants. domctl.h and sysctl.h need GNU C.
+DOMU_BIN_DIR := $(BUILD)/dom0-tools/domu-bin
+DOMU_BINS := $(DOMU_BIN_DIR)/domu-isolation-test
+dom0-tests: $(DOMU_BINS)
+
+$(DOM0_TESTS_OBJ)/domu-isolation-test.o: DOM0_TESTS_CFLAGS += -std=gnu11
+
+$(DOMU_BIN_DIR)/domu-isolation-test: $(DOM0_TESTS_OBJ)/domu-isolation-test.o $(DOM0_TESTS_OBJ)/xentest.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC_ARM) $(DOM0_TESTS_LDFLAGS) -o $@ $^
+
+.SECONDARY: $(DOM0_TESTS_OBJ)/domu-isolation-test.o
+
 # The domU's kernel and initramfs (build/guest/): Debian's kernel, the very
 # Image.gz dom0 boots (gzip'd: dom0 keeps it in its RAM-backed root), and a
 # small busybox initramfs whose /init prints "lamina-domu: init reached" and
-# powers off (dom0-tools/image/mkdomu.sh).
+# powers off (dom0-tools/image/mkdomu.sh), with the programs of $(DOMU_BIN_DIR)
+# and the modules for /dev/xen/{privcmd,gntdev,gntalloc} (lamina.domu.xendev).
 GUEST_OUT := $(BUILD)/guest
 DOMU_LINUX_FILES := $(addprefix $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/linux/,Image.gz initramfs.cpio.gz)
 DOM0_FILES += $(DOMU_LINUX_FILES)
@@ -99,7 +117,8 @@ $(GUEST_OUT)/Image.gz: $(BUILD)/dom0/Image.gz
 	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
 $(GUEST_OUT)/initramfs.cpio.gz: dom0-tools/image/mkdomu.sh dom0-tools/image/domu-init \
-		dom0-tools/image/mkcpio.py $(BUILD)/dom0/.busybox.stamp
+		dom0-tools/image/mkcpio.py $(BUILD)/dom0/.busybox.stamp $(BUILD)/dom0/.kernel.stamp \
+		$(DOMU_BINS)
 	$(Q)dom0-tools/image/mkdomu.sh $(BUILD)
 
 $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/linux/%: $(GUEST_OUT)/%

@@ -15,10 +15,8 @@ through console_io, echoes what CONSOLEIO_read returns) are d1 (16 MiB,
     console page included) back in physinfo's free pages; d1 keeps running
   - init-dom0less again: nothing left to adopt
 The boot keeps xenconsoled out (lamina.noxenconsoled): the checks bind the
-console ports themselves, and a port binds once. (With xenconsoled, it serves
-both consoles and writes console/tty; not checked here: dom0 sometimes
-crashes when foreign mappings come and go from two processes at once, see
-docs/design/dom0less-console.md.)
+console ports themselves, and a port binds once. The same domains through
+xl, with xenconsoled serving both consoles: tests/integration/dom0_xl_dom0less.py.
 Run: tests/integration/dom0.py BUILD dom0less
 """
 import os
