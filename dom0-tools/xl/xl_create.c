@@ -9,6 +9,7 @@
 #include "xl_create.h"
 
 #include "build_dom.h"
+#include "xl_state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -124,6 +125,7 @@ int xl_xs_write_entries(struct xl_ctx *x, const struct xl_xs_entry *e, size_t n)
     return -EAGAIN;
 }
 
+/* The configuration, for xl list -l, rename and restarts (xl_state.h). */
 static int save_state(struct xl_ctx *x, uint32_t domid, const struct domain_config *dc)
 {
     char *json = domain_config_to_json(dc);
@@ -132,21 +134,9 @@ static int save_state(struct xl_ctx *x, uint32_t domid, const struct domain_conf
     mkdir("/var/lib", 0755);
     mkdir("/var/lib/lamina", 0755);
     mkdir(XL_STATE_DIR, 0700);
-    char path[128], tmp[140];
-    snprintf(path, sizeof(path), "%s/%u.json", XL_STATE_DIR, domid);
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    int rc = 0;
-    FILE *f = fopen(tmp, "w");
-    if (!f || fputs(json, f) < 0 || fputc('\n', f) < 0)
-        rc = errno ? -errno : -EIO;
-    if (f && fclose(f) != 0 && rc == 0)
-        rc = -errno;
-    if (rc == 0 && rename(tmp, path) < 0)
-        rc = -errno;
-    if (rc < 0) {
-        unlink(tmp);
-        xl_log(x, "saving %s: %s", path, ctrl_strerror(rc));
-    }
+    int rc = xl_state_write(domid, json);
+    if (rc < 0)
+        xl_log(x, "saving the configuration of domain %u: %s", domid, ctrl_strerror(rc));
     free(json);
     return rc;
 }

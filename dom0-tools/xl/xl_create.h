@@ -20,7 +20,5 @@ int xl_domain_teardown(struct xl_ctx *x, uint32_t domid);
 /* Forgets what xl keeps about domid (xenstore, saved config): for a domain
  * that is already gone. */
 void xl_domain_forget(struct xl_ctx *x, uint32_t domid);
-/* The path of domid's saved configuration (XL_STATE_DIR/<domid>.json). */
-void xl_state_path(uint32_t domid, char *buf, size_t len);
 
 #endif

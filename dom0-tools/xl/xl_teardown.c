@@ -6,16 +6,12 @@
  */
 #define _GNU_SOURCE
 #include "xl_create.h"
+#include "xl_state.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-void xl_state_path(uint32_t domid, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s/%u.json", XL_STATE_DIR, domid);
-}
 
 void xl_domain_forget(struct xl_ctx *x, uint32_t domid)
 {
@@ -35,7 +31,7 @@ void xl_domain_forget(struct xl_ctx *x, uint32_t domid)
         if (rc < 0 && rc != -ENOENT && rc != -EINVAL)
             xl_log(x, "xenstored: release of domain %u: %s", domid, ctrl_strerror(rc));
     }
-    xl_state_path(domid, path, sizeof(path));
+    xl_state_file(domid, path, sizeof(path));
     unlink(path);
 }
 
