@@ -94,24 +94,28 @@ void xl_warn(struct xl_ctx *x, const char *fmt, ...)
     va_end(ap);
 }
 
-int xl_error_errno(struct xl_ctx *x, int err, const char *fmt, ...)
+/* "<message>: EAGAIN (Resource temporarily unavailable)" */
+static void vreport_errno(struct xl_ctx *x, int err, const char *fmt, va_list ap)
 {
     char suffix[160];
     snprintf(suffix, sizeof(suffix), ": %s", ctrl_strerror(err < 0 ? err : -err));
+    vreport(x, "", suffix, fmt, ap);
+}
+
+int xl_error_errno(struct xl_ctx *x, int err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vreport(x, "", suffix, fmt, ap);
+    vreport_errno(x, err, fmt, ap);
     va_end(ap);
     return 1;
 }
 
 int xl_error_ctrl(struct xl_ctx *x, int err, const char *fmt, ...)
 {
-    char suffix[160];
-    snprintf(suffix, sizeof(suffix), ": %s", ctrl_strerror(err < 0 ? err : -err));
     va_list ap;
     va_start(ap, fmt);
-    vreport(x, "", suffix, fmt, ap);
+    vreport_errno(x, err, fmt, ap);
     va_end(ap);
     if (x->ctrl && ctrl_last_error(x->ctrl)[0])
         xl_log(x, "control library: %s", ctrl_last_error(x->ctrl));
