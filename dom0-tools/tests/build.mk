@@ -49,9 +49,10 @@ DOM0_FILES += $(DOM0_GUEST_FILES)
 
 dom0-tests: $(DOMU_BUILD_TEST) $(DOM0_GUEST_FILES)
 
-$(DOM0_TESTS_OBJ)/domu-build-test.o: DOM0_TESTS_CFLAGS += -std=gnu11 -I $(LIBCTRL_SRC)
+$(DOM0_TESTS_OBJ)/domu-build-test.o $(DOM0_TESTS_OBJ)/domu_check.o: DOM0_TESTS_CFLAGS += -std=gnu11 -I $(LIBCTRL_SRC)
 
-$(DOMU_BUILD_TEST): $(DOM0_TESTS_OBJ)/domu-build-test.o $(DOM0_TESTS_OBJ)/xentest.o $(LIBCTRL_A)
+$(DOMU_BUILD_TEST): $(DOM0_TESTS_OBJ)/domu-build-test.o $(DOM0_TESTS_OBJ)/domu_check.o $(DOM0_TESTS_OBJ)/xentest.o \
+		$(LIBCTRL_A)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC_ARM) $(DOM0_TESTS_LDFLAGS) -o $@ $^
@@ -60,7 +61,7 @@ $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/%.bin: $(BUILD)/guests/%.bin
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
-.SECONDARY: $(DOM0_TESTS_OBJ)/domu-build-test.o
+.SECONDARY: $(DOM0_TESTS_OBJ)/domu-build-test.o $(DOM0_TESTS_OBJ)/domu_check.o
 
 # domu-linux-test: builds a Linux domU with libctrl's domain builder
 # (dom0-tools/libctrl/build_dom.mk: libctrl-dom.a, with Debian's arm64 libfdt
@@ -75,7 +76,8 @@ dom0-tests: $(DOMU_LINUX_TEST)
 
 $(DOM0_TESTS_OBJ)/domu-linux-test.o: DOM0_TESTS_CFLAGS += -std=gnu11 -I $(LIBCTRL_SRC)
 
-$(DOMU_LINUX_TEST): $(DOM0_TESTS_OBJ)/domu-linux-test.o $(DOM0_TESTS_OBJ)/xentest.o $(LIBCTRL_DOM_A) \
+$(DOMU_LINUX_TEST): $(DOM0_TESTS_OBJ)/domu-linux-test.o $(DOM0_TESTS_OBJ)/domu_check.o $(DOM0_TESTS_OBJ)/xentest.o \
+		$(LIBCTRL_DOM_A) \
 		$(LIBCTRL_A)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"

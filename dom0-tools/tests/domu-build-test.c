@@ -42,6 +42,7 @@
 #define _GNU_SOURCE
 #include "xentest.h"
 #include "libctrl.h"
+#include "domu_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,52 +98,20 @@ static uint64_t mapping_free;
 static void check(bool ok, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void check(bool ok, const char *name, const char *fmt, ...)
 {
-    char detail[512] = "";
-    char full[96];
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail, sizeof(detail), fmt, ap);
-        va_end(ap);
-    }
-    if (cycle > 1)
-        snprintf(full, sizeof(full), "cycle%u/%s", cycle, name);
-    else
-        snprintf(full, sizeof(full), "%s", name);
-    if (!ok) {
-        cycle_failures++;
-        xt_fail(full, "%s", detail[0] ? detail : "failed");
-    } else if (cycle == 1) {
-        if (detail[0])
-            xt_pass(full, "%s", detail);
-        else
-            xt_pass(full, NULL);
-    }
-}
-
-static const char *why(int rc)
-{
-    static char buf[256];
-    snprintf(buf, sizeof(buf), "%s", ctrl_last_error(h));
-    if (!buf[0])
-        snprintf(buf, sizeof(buf), "%s", ctrl_strerror(rc));
-    return buf;
-}
-
-static uint64_t free_pages_now(void)
-{
-    struct xen_sysctl_physinfo pi;
-    return ctrl_physinfo(h, &pi) == 0 ? pi.free_pages : 0;
+    va_list ap;
+    va_start(ap, fmt);
+    cycle_failures += !dc_vcheck(cycle, ok, name, fmt, ap);
+    va_end(ap);
 }
 
 static void mapping_begin(void)
 {
-    mapping_free = free_pages_now();
+    mapping_free = dc_free_pages(h);
 }
 
 static void mapping_end(void)
 {
-    dom0_p2m_pages += (int64_t)mapping_free - (int64_t)free_pages_now();
+    dom0_p2m_pages += (int64_t)mapping_free - (int64_t)dc_free_pages(h);
 }
 
 /* --- the kernel file ------------------------------------------------------- */
@@ -257,7 +226,7 @@ static void check_balloon(uint32_t domid, uint64_t pages, unsigned int rounds)
     uint64_t list[N];
     long out = 0, in = 0;
     struct xen_domctl_getdomaininfo info = { 0 };
-    uint64_t f0 = free_pages_now(), f_first = f0;
+    uint64_t f0 = dc_free_pages(h), f_first = f0;
 
     for (unsigned int i = 0; i < N; i++)
         list[i] = RAM_BASE_GFN + pages - N + i;
@@ -267,9 +236,9 @@ static void check_balloon(uint32_t domid, uint64_t pages, unsigned int rounds)
         if (out != N || in != N)
             break;
         if (r == 0)
-            f_first = free_pages_now();
+            f_first = dc_free_pages(h);
     }
-    uint64_t f1 = free_pages_now();
+    uint64_t f1 = dc_free_pages(h);
     int rc = ctrl_domain_getinfo(h, domid, &info);
     check(out == N && in == N && rc == 0 && info.tot_pages == pages && f1 == f_first &&
           f0 - f_first <= BALLOON_BOOKKEEPING, "balloon-cycles",
@@ -287,7 +256,7 @@ static void check_destroy_busy(uint32_t domid)
     int rc = ctrl_map_foreign_range(h, domid, RAM_BASE_GFN, 1, PROT_READ, &map);
     mapping_end();
     if (rc) {
-        check(false, "destroy-busy-while-mapped", "mapping a page: %s", why(rc));
+        check(false, "destroy-busy-while-mapped", "mapping a page: %s", dc_why(h, rc));
         return;
     }
     rc = ctrl_domain_destroy_timeout(h, domid, 0);
@@ -326,7 +295,7 @@ static void run_cycle(const struct opts *o, const struct kernel *k)
     ctrl_createdomain_defaults(&cfg, o->vcpus);
     rc = ctrl_domain_create(h, &cfg, &domid);
     check(rc == 0 && domid > 0 && domid < DOMID_FIRST_RESERVED, "createdomain", "%s d%u, gic_version %u",
-          rc ? why(rc) : "ok", domid, cfg.arch.gic_version);
+          rc ? dc_why(h, rc) : "ok", domid, cfg.arch.gic_version);
     if (rc)
         return;
     check(cfg.arch.gic_version == XEN_DOMCTL_CONFIG_GIC_V3, "createdomain-gic",
@@ -351,18 +320,18 @@ static void run_cycle(const struct opts *o, const struct kernel *k)
         check(got == 0, "no-memory-before-max-mem", "populate before max_mem: %ld extents", got);
     }
     rc = ctrl_domain_max_vcpus(h, domid, o->vcpus);
-    check(rc == 0, "max-vcpus", "%u: %s", o->vcpus, rc ? why(rc) : "ok");
+    check(rc == 0, "max-vcpus", "%u: %s", o->vcpus, rc ? dc_why(h, rc) : "ok");
     uint64_t max_kb = ((uint64_t)o->mem_mib << 10) + MAXMEM_SLACK_KB;
     rc = ctrl_domain_max_mem(h, domid, max_kb);
-    check(rc == 0, "max-mem", "%llu KiB: %s", (unsigned long long)max_kb, rc ? why(rc) : "ok");
+    check(rc == 0, "max-mem", "%llu KiB: %s", (unsigned long long)max_kb, rc ? dc_why(h, rc) : "ok");
     rc = ctrl_domain_set_address_size(h, domid, 64);
-    check(rc == 0, "address-size", "64: %s", rc ? why(rc) : "ok");
+    check(rc == 0, "address-size", "64: %s", rc ? dc_why(h, rc) : "ok");
 
     rc = ctrl_populate_range(h, domid, RAM_BASE_GFN, pages);
     int rc2 = ctrl_domain_getinfo(h, domid, &info);
     check(rc == 0 && rc2 == 0 && info.tot_pages == pages, "populate",
           "%u MiB at 0x%llx: %s; tot_pages %llu (want %llu)", o->mem_mib, (unsigned long long)RAM_BASE,
-          rc ? why(rc) : "ok", (unsigned long long)info.tot_pages, (unsigned long long)pages);
+          rc ? dc_why(h, rc) : "ok", (unsigned long long)info.tot_pages, (unsigned long long)pages);
     if (rc)
         goto destroy;
     rc = ctrl_physinfo(h, &pi);
@@ -384,7 +353,7 @@ static void run_cycle(const struct opts *o, const struct kernel *k)
     rc = ctrl_copy_to_domain(h, domid, k->load, k->data, k->len);
     mapping_end();
     check(rc == 0, "load-kernel", "%zu bytes at 0x%llx through foreign mappings: %s", k->len,
-          (unsigned long long)k->load, rc ? why(rc) : "ok");
+          (unsigned long long)k->load, rc ? dc_why(h, rc) : "ok");
     if (rc)
         goto destroy;
     unsigned char *back = malloc(k->len + CTRL_PAGE_SIZE);
@@ -395,26 +364,26 @@ static void run_cycle(const struct opts *o, const struct kernel *k)
     bool zero_after = true;
     for (size_t i = 0; rc == 0 && i < CTRL_PAGE_SIZE; i++)
         zero_after &= back[k->len + i] == 0;
-    check(same && zero_after, "kernel-readback", "%s; kernel %s, the page after it %s", rc ? why(rc) : "ok",
+    check(same && zero_after, "kernel-readback", "%s; kernel %s, the page after it %s", rc ? dc_why(h, rc) : "ok",
           same ? "identical" : "DIFFERS", zero_after ? "zeroed" : "NOT ZEROED");
     free(back);
 
     rc = ctrl_domain_cacheflush(h, domid, RAM_BASE_GFN, pages);
-    check(rc == 0, "cacheflush", "%s", rc ? why(rc) : "ok");
+    check(rc == 0, "cacheflush", "%s", rc ? dc_why(h, rc) : "ok");
 
     vcpu_guest_context_t ctx, got;
     ctrl_vcpu_boot_context(&ctx, k->load, 0);
     rc = ctrl_vcpu_setcontext(h, domid, 0, &ctx);
     check(rc == 0, "setvcpucontext", "vCPU0 pc 0x%llx cpsr 0x%llx sctlr 0x%llx: %s",
           (unsigned long long)ctx.user_regs.pc64, (unsigned long long)ctx.user_regs.cpsr,
-          (unsigned long long)ctx.sctlr, rc ? why(rc) : "ok");
+          (unsigned long long)ctx.sctlr, rc ? dc_why(h, rc) : "ok");
     if (rc)
         goto destroy;
     if (cycle == 1) {
         rc = ctrl_vcpu_getcontext(h, domid, 0, &got);
         check(rc == 0 && got.user_regs.pc64 == ctx.user_regs.pc64 && got.user_regs.cpsr == ctx.user_regs.cpsr &&
               got.sctlr == ctx.sctlr && (got.flags & VGCF_online), "getvcpucontext",
-              "%s: pc 0x%llx cpsr 0x%llx sctlr 0x%llx flags 0x%x", rc ? why(rc) : "ok",
+              "%s: pc 0x%llx cpsr 0x%llx sctlr 0x%llx flags 0x%x", rc ? dc_why(h, rc) : "ok",
               (unsigned long long)got.user_regs.pc64, (unsigned long long)got.user_regs.cpsr,
               (unsigned long long)got.sctlr, got.flags);
         struct xen_domctl_getvcpuinfo v0, v1;
@@ -426,7 +395,7 @@ static void run_cycle(const struct opts *o, const struct kernel *k)
     }
 
     rc = ctrl_domain_unpause(h, domid);
-    check(rc == 0, "unpause", "%s", rc ? why(rc) : "ok");
+    check(rc == 0, "unpause", "%s", rc ? dc_why(h, rc) : "ok");
     if (rc)
         goto destroy;
     uint64_t t0 = xt_now_ns();
@@ -449,7 +418,7 @@ destroy:
     if (cycle == 1)
         check_destroy_busy(domid);
     rc = ctrl_domain_destroy(h, domid);
-    check(rc == 0, "destroydomain", "d%u: %s", domid, rc ? why(rc) : "ok");
+    check(rc == 0, "destroydomain", "d%u: %s", domid, rc ? dc_why(h, rc) : "ok");
     rc2 = ctrl_domain_getinfo(h, domid, &info);
     check(rc2 == -ESRCH, "gone", "getdomaininfo(d%u) after destroy: %s", domid, ctrl_errname(rc2));
     rc = ctrl_physinfo(h, &pi);

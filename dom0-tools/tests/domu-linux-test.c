@@ -45,6 +45,7 @@
 #define _GNU_SOURCE
 #include "xentest.h"
 #include "libctrl.h"
+#include "domu_check.h"
 #include "build_dom.h"
 #include "console_ring.h"
 
@@ -87,48 +88,17 @@ static int cycle_failures;
 static void check(bool ok, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void check(bool ok, const char *name, const char *fmt, ...)
 {
-    char detail[768] = "", full[96];
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail, sizeof(detail), fmt, ap);
-        va_end(ap);
-    }
-    if (cycle > 1)
-        snprintf(full, sizeof(full), "cycle%u/%s", cycle, name);
-    else
-        snprintf(full, sizeof(full), "%s", name);
-    if (!ok) {
-        cycle_failures++;
-        xt_fail(full, "%s", detail[0] ? detail : "failed");
-    } else if (cycle <= 1) {
-        if (detail[0])
-            xt_pass(full, "%s", detail);
-        else
-            xt_pass(full, NULL);
-    }
-}
-
-static const char *why(int rc)
-{
-    static char buf[256];
-    snprintf(buf, sizeof(buf), "%s", ctrl_last_error(h));
-    if (!buf[0])
-        snprintf(buf, sizeof(buf), "%s", ctrl_strerror(rc));
-    return buf;
-}
-
-static uint64_t free_pages_now(void)
-{
-    struct xen_sysctl_physinfo pi;
-    return ctrl_physinfo(h, &pi) == 0 ? pi.free_pages : 0;
+    va_list ap;
+    va_start(ap, fmt);
+    cycle_failures += !dc_vcheck(cycle, ok, name, fmt, ap);
+    va_end(ap);
 }
 
 /* dom0's stage-2 table pages from its own foreign mappings (see struct ctrl_dom). */
 static int64_t dom0_p2m_pages;
 static uint64_t mapping_free;
-static void mapping_begin(void) { mapping_free = free_pages_now(); }
-static void mapping_end(void) { dom0_p2m_pages += (int64_t)mapping_free - (int64_t)free_pages_now(); }
+static void mapping_begin(void) { mapping_free = dc_free_pages(h); }
+static void mapping_end(void) { dom0_p2m_pages += (int64_t)mapping_free - (int64_t)dc_free_pages(h); }
 
 static int read_file(const char *path, unsigned char **data, size_t *len)
 {
@@ -262,7 +232,7 @@ static void check_built(const struct opts *o, const struct ctrl_dom *d, const un
         magic_ok = magic[i] == 0;
     bool rd_ok = !rd_len || (rc == 0 && !memcmp(rdback, rd, rd_len));
     check(dtb_ok && hdr_ok && magic_ok && rd_ok, "guest-memory",
-          "%s: DTB %s, kernel header %s, initrd %s, magic pages %s", rc ? why(rc) : "read back",
+          "%s: DTB %s, kernel header %s, initrd %s, magic pages %s", rc ? dc_why(h, rc) : "read back",
           dtb_ok ? "identical" : "DIFFERS", hdr_ok ? "ARM\\x64" : "MISSING", !rd_len ? "none" : rd_ok ?
           "identical" : "DIFFERS", magic_ok ? "zeroed" : "NOT ZEROED");
     free(dtb);
@@ -283,7 +253,7 @@ static void check_built(const struct opts *o, const struct ctrl_dom *d, const un
     }
     check(rc == 0 && g[0].flags == GTF_permit_access && g[0].domid == 0 && g[0].frame == d->console_gfn &&
           g[1].flags == GTF_permit_access && g[1].domid == 0 && g[1].frame == d->store_gfn, "grant-seed",
-          "%s: ref 0 {flags %u, d%u, gfn 0x%x}, ref 1 {flags %u, d%u, gfn 0x%x}", rc ? why(rc) : "read back",
+          "%s: ref 0 {flags %u, d%u, gfn 0x%x}, ref 1 {flags %u, d%u, gfn 0x%x}", rc ? dc_why(h, rc) : "read back",
           g[0].flags, g[0].domid, g[0].frame, g[1].flags, g[1].domid, g[1].frame);
 }
 
@@ -605,7 +575,7 @@ static void run_cycle(const struct opts *o, const unsigned char *kernel, size_t 
 
     cycle_failures = 0;
     dom0_p2m_pages = 0;
-    uint64_t f0 = free_pages_now();
+    uint64_t f0 = dc_free_pages(h);
 
     struct ctrl_dom_config cfg = {
         .kernel = kernel, .kernel_len = klen, .ramdisk = rd, .ramdisk_len = rd_len, .cmdline = o->cmdline,
@@ -619,7 +589,7 @@ static void run_cycle(const struct opts *o, const unsigned char *kernel, size_t 
     check(rc == 0, "build",
           "%s: d%u, kernel %s%zu bytes -> 0x%llx (image_size 0x%llx, entry = load), initrd %zu bytes at 0x%llx, "
           "DTB %zu bytes at 0x%llx, RAM %u MiB, %u vCPUs, ports console %u store %u, %llu ms",
-          rc ? why(rc) : "ok", d.domid, d.kernel_was_gzip ? "(inflated from gzip) " : "",
+          rc ? dc_why(h, rc) : "ok", d.domid, d.kernel_was_gzip ? "(inflated from gzip) " : "",
           (size_t)l->kernel_len, (unsigned long long)l->kernel_base, (unsigned long long)l->kernel_span,
           (size_t)l->ramdisk_len, (unsigned long long)l->ramdisk_base, d.dtb_len,
           (unsigned long long)l->dtb_base, o->mem_mib, o->vcpus, d.console_port, d.store_port,
@@ -642,7 +612,7 @@ static void run_cycle(const struct opts *o, const unsigned char *kernel, size_t 
     rc = ctrl_console_attach(h, d.domid, d.console_gfn, (int)d.console_port, &con);
     mapping_end();
     check(rc == 0, "console-attach", "ring gfn 0x%llx, port %u -> dom0 port %d: %s",
-          (unsigned long long)d.console_gfn, d.console_port, rc ? -1 : con.local_port, rc ? why(rc) : "ok");
+          (unsigned long long)d.console_gfn, d.console_port, rc ? -1 : con.local_port, rc ? dc_why(h, rc) : "ok");
     struct hvc hvc = { .text = calloc(1, HVC_MAX), .verbose = o->verbose };
     char *hyp = calloc(1, HVC_MAX);
     size_t hyp_len = 0;
@@ -662,7 +632,7 @@ static void run_cycle(const struct opts *o, const unsigned char *kernel, size_t 
     }
     if (!rc)
         rc = ctrl_domain_unpause(h, d.domid);
-    check(rc == 0, "unpause", "%s", rc ? why(rc) : "ok");
+    check(rc == 0, "unpause", "%s", rc ? dc_why(h, rc) : "ok");
 
     bool down = false, gone = false;
     uint64_t t_marker = 0, t_down = 0;
@@ -745,12 +715,12 @@ static void run_cycle(const struct opts *o, const unsigned char *kernel, size_t 
         mapping_begin();
         int r = ctrl_console_detach(&con);
         mapping_end();
-        check(r == 0, "console-detach", "%llu bytes read: %s", (unsigned long long)con.bytes, r ? why(r) : "ok");
+        check(r == 0, "console-detach", "%llu bytes read: %s", (unsigned long long)con.bytes, r ? dc_why(h, r) : "ok");
     }
     free(hvc.text);
     free(hyp);
     rc = ctrl_domain_destroy(h, d.domid);
-    check(rc == 0, "destroydomain", "d%u: %s", d.domid, rc ? why(rc) : "ok");
+    check(rc == 0, "destroydomain", "d%u: %s", d.domid, rc ? dc_why(h, rc) : "ok");
     int rc2 = ctrl_domain_getinfo(h, d.domid, &info);
     check(rc2 == -ESRCH, "gone", "getdomaininfo(d%u) after destroy: %s", d.domid, ctrl_errname(rc2));
     /* dom0's balloon thread puts back the pages it lent to the foreign
@@ -759,10 +729,10 @@ static void run_cycle(const struct opts *o, const unsigned char *kernel, size_t 
      * dom0's own activity takes meanwhile is dom0's, not the domU's; the
      * exact, page-for-page check of destruction is the dom0-xl scenario's
      * (50 destroys, each leaving the same free count). */
-    uint64_t f1 = free_pages_now();
+    uint64_t f1 = dc_free_pages(h);
     for (int i = 0; i < 30 && (int64_t)f1 + dom0_p2m_pages != (int64_t)f0; i++) {
         usleep(100 * 1000);
-        f1 = free_pages_now();
+        f1 = dc_free_pages(h);
     }
     int64_t missing = (int64_t)f0 - ((int64_t)f1 + dom0_p2m_pages);
     check(missing >= 0 && missing <= DOM0_OWN_TABLE_SLACK, "free-restored",
