@@ -14,7 +14,7 @@
 DOM0_IMG_SRC := dom0-tools/image
 DOM0_OUT     := $(BUILD)/dom0
 DOM0_INITRAMFS_INPUTS := $(DOM0_IMG_SRC)/init $(DOM0_IMG_SRC)/modules.list \
-	$(DOM0_IMG_SRC)/mkinitramfs.sh $(DOM0_IMG_SRC)/mkcpio.py $(wildcard $(DOM0_IMG_SRC)/tests/*)
+	$(DOM0_IMG_SRC)/mkinitramfs.sh $(DOM0_IMG_SRC)/mkcpio.py $(wildcard $(DOM0_IMG_SRC)/tests/*) $(wildcard $(DOM0_IMG_SRC)/lib/*)
 
 .PHONY: dom0-image
 dom0-image: $(DOM0_OUT)/Image $(DOM0_OUT)/Image.gz $(DOM0_OUT)/initramfs.cpio.gz

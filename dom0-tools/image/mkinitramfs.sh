@@ -16,6 +16,7 @@
 #   /usr/lib/lamina/bin/      every program of BUILD/dom0-tools/bin/ (on PATH)
 #   /usr/lib/lamina/tests/    what lamina.test=NAME runs: a link per program
 #                             and the scripts of dom0-tools/image/tests/
+#   /usr/lib/lamina/lib/      what those scripts source (dom0-tools/image/lib/)
 #   /...                      the tree BUILD/dom0-tools/files/ (DOM0_FILES), e.g.
 #                             /usr/lib/lamina/guests/*.bin
 set -euo pipefail
@@ -121,6 +122,12 @@ fi
 for t in "$here"/tests/*; do
     [ -f "$t" ] || continue
     install -m 0755 "$t" "$root/usr/lib/lamina/tests/$(basename "$t")"
+done
+# what those scripts source
+mkdir -p "$root/usr/lib/lamina/lib"
+for l in "$here"/lib/*; do
+    [ -f "$l" ] || continue
+    install -m 0644 "$l" "$root/usr/lib/lamina/lib/$(basename "$l")"
 done
 
 install -m 0755 "$here/init" "$root/init"

@@ -1,0 +1,29 @@
+# Shell helpers of the dom0 scripts that drive domains with xl
+# (dom0-tools/image/tests/xl-*); in dom0 as /usr/lib/lamina/lib/xl-test.sh.
+# Set check_prefix ("xl/", ...) before sourcing: checks print
+# "PASS <prefix><check> (detail)" or "FAIL <prefix><check>: why".
+
+pass() { echo "PASS $check_prefix$1${2:+ ($2)}"; }
+fail() { echo "FAIL $check_prefix$1: $2"; }
+# result CHECK STATUS DETAIL: PASS when STATUS is 0
+result() { if [ "$2" = 0 ]; then pass "$1" "$3"; else fail "$1" "$3"; fi; }
+
+# wait_for SECONDS CMD...: until CMD succeeds (0), or 1 when time is up
+wait_for() {
+    _ticks=$(( $1 * 5 )); shift
+    while [ $_ticks -gt 0 ]; do "$@" && return 0; sleep 0.2; _ticks=$((_ticks - 1)); done
+    return 1
+}
+
+# the guest's kernel has connected to xenstore and announced PV shutdown
+booted() { [ "$(xenstore-read /local/domain/$1/control/feature-poweroff 2>/dev/null)" = 1 ]; }
+# xl list's line for a domain name: "name id mem vcpus state time"
+list_line() { xl list 2>/dev/null | awk -v n="$1" '$1 == n'; }
+state_of() { list_line "$1" | awk '{print $5}'; }
+gone() { ! xl domid "$1" >/dev/null 2>&1; }
+
+# console_run DOMAIN COMMAND SECONDS: type COMMAND into the domain's shell;
+# what the console showed, without its carriage returns
+console_run() {
+    (sleep 1; echo "$2"; sleep "$3") | timeout $(( $3 + 4 )) xl console "$1" 2>&1 | tr -d '\r'
+}
