@@ -5,7 +5,7 @@
 #
 #   make libxlcfg   ->  $(BUILD)/dom0-tools/lib/libxlcfg.a (aarch64, for -static programs)
 LIBXLCFG_SRCS := $(addprefix dom0-tools/libxlcfg/,xlcfg_util.c xlcfg_lex.c xlcfg_parse.c \
-	xlcfg_get.c xlcfg_keys.c xlcfg_disk.c xlcfg_vif.c xlcfg_domain.c xlcfg_json.c json_writer.c)
+	xlcfg_get.c xlcfg_keys.c xlcfg_disk.c xlcfg_vdev.c xlcfg_vif.c xlcfg_domain.c xlcfg_json.c json_writer.c)
 
 LIBXLCFG_OBJ := $(BUILD)/dom0-tools/obj/libxlcfg
 LIBXLCFG_LIB := $(BUILD)/dom0-tools/lib/libxlcfg.a

@@ -208,6 +208,49 @@ static void positional(struct dpc *d, char *s)
     }
 }
 
+/* size=N[KMGT]: Lamina's key (xen-tools' xen-create-image habit) for a
+ * blank raw image that xl create makes when the target does not exist.
+ * Binary units, as qemu-img; a bare number is bytes. */
+static void setsize(struct dpc *d, const char *s)
+{
+    const char *end = s;
+    unsigned long long n = 0;
+    unsigned int shift = 0;
+
+    while (*end >= '0' && *end <= '9' && n <= XLCFG_MAX_DISK_SIZE)
+        n = n * 10 + (unsigned long long)(*end++ - '0');
+    if (end == s || n > XLCFG_MAX_DISK_SIZE) {
+        derr(d, s, strlen(s), "size is not a number (e.g. size=512M, size=4G)");
+        return;
+    }
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    default: end = "?"; break;
+    }
+    if (*end == 'i' && end[1] == 'B')
+        end += 2;
+    else if (*end == 'B')
+        end++;
+    if (*end) {
+        derr(d, s, strlen(s), "unknown unit for size (K, M, G or T)");
+        return;
+    }
+    if (n == 0 || n > (XLCFG_MAX_DISK_SIZE >> shift)) {
+        derr(d, s, strlen(s), "size must be more than 0 and at most 16T");
+        return;
+    }
+    n <<= shift;
+    if (n % 512) {
+        derr(d, s, strlen(s), "size must be a whole number of 512-byte sectors");
+        return;
+    }
+    d->disk->size_bytes = n;
+}
+
 /* --- the scanner rules, in libxlu_disk_l.l's order ------------------------ */
 
 enum rule_kind {
@@ -224,7 +267,7 @@ enum action {
     A_FORMAT, A_CDROM, A_DISK, A_BADTYPE, A_ACCESS, A_BACKEND, A_BACKENDTYPE, A_SPEC,
     A_VDEV, A_SCRIPT, A_DIRECTIO, A_DISCARD, A_NODISCARD, A_COLO, A_TRUSTED, A_UNTRUSTED,
     A_GRANT1, A_GRANT0, A_TARGET, A_UNKNOWN, A_FMT_PREFIX, A_SCRIPT_PREFIX, A_PREFIX,
-    A_BAD_PREFIX, A_POSITIONAL,
+    A_BAD_PREFIX, A_POSITIONAL, A_SIZE,
 };
 
 struct rule {
@@ -245,6 +288,7 @@ static const struct rule rules[] = {
     { R_KV, "specification=", A_SPEC },
     { R_KV, "vdev=", A_VDEV },
     { R_KV, "script=", A_SCRIPT },
+    { R_KV, "size=", A_SIZE },          /* Lamina's: create a blank image */
     { R_WORD, "direct-io-safe", A_DIRECTIO },
     { R_WORD, "discard", A_DISCARD },
     { R_WORD, "no-discard", A_NODISCARD },
@@ -391,6 +435,7 @@ static void run_action(struct dpc *d, const struct rule *r, const char *tok, siz
         derr(d, tok, (size_t)(strchr(tok, ':') + 1 - tok), "unknown deprecated disk prefix");
         break;
     case A_POSITIONAL: positional(d, v); break;
+    case A_SIZE: setsize(d, v); break;
     }
     free(v);
 }

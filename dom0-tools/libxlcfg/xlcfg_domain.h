@@ -37,6 +37,9 @@ enum xlcfg_action {
     XLCFG_ACTION_SOFT_RESET,
 };
 
+/* Largest size= for a blank image (16 TiB). */
+#define XLCFG_MAX_DISK_SIZE (16ull << 40)
+
 /* libxl_disk_format; UNKNOWN becomes RAW after parsing, as in xl. */
 enum xlcfg_disk_format {
     XLCFG_FORMAT_UNKNOWN, XLCFG_FORMAT_QCOW, XLCFG_FORMAT_QCOW2,
@@ -68,6 +71,7 @@ struct xlcfg_disk {
     bool removable;
     bool direct_io_safe;
     enum xlcfg_tristate discard, trusted, grant_usage;
+    uint64_t size_bytes;        /* size= (Lamina's): make a blank image this big; 0: not given */
     int line;                   /* where the disk list entry is */
 };
 
@@ -135,6 +139,10 @@ int xlcfg_parse_nic(const char *spec, struct xlcfg_nic *nic, const char *source,
                     int line, char ***warnings, size_t *num_warnings,
                     struct xlcfg_error *err);
 void xlcfg_disk_dispose(struct xlcfg_disk *disk);
+
+/* A vdev (xvda, xvdb1, hdc, sda, d3p1, 51712) to its device number, as
+ * libxl: 0, or -EINVAL for a name Xen does not accept either. */
+int xlcfg_vdev_to_devid(const char *vdev, unsigned int *devid);
 void xlcfg_nic_dispose(struct xlcfg_nic *nic);
 
 /* Names as xl.cfg spells them ("rename-restart") and as libxl's JSON does

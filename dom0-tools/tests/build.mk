@@ -139,3 +139,6 @@ include dom0-tools/xenconsoled/build.mk
 
 # init-dom0less and dom0less-console: see dom0-tools/init-dom0less/build.mk.
 include dom0-tools/init-dom0less/build.mk
+
+# the user-space PV backends and their shared code: see pv-drivers/build.mk.
+include pv-drivers/build.mk

@@ -104,9 +104,10 @@ const struct xl_cmd *xl_find_cmd(const char *name);
 
 /* --- the xenstore entries of a domain (xl_xsentries.c, pure) ---------- */
 
+#define XL_XS_VALUE_MAX 160
 struct xl_xs_entry {
     char path[160];
-    char value[160];            /* "" with is_dir: a directory (mkdir) */
+    char value[XL_XS_VALUE_MAX];            /* "" with is_dir: a directory (mkdir) */
     bool is_dir;
     char perms[2][12];          /* "n0", "r5", ...: the owner's first */
     unsigned int nperms;
@@ -132,5 +133,16 @@ struct xl_domain_desc {
 void xl_uuid_string(const uint8_t uuid[16], char out[37]);
 /* Every entry for d, in the order to write them: a malloc'd array, *n. */
 int xl_xs_domain_entries(const struct xl_domain_desc *d, struct xl_xs_entry **out, size_t *n);
+
+/* One disk served by lamina-blkback (backend type "qdisk", as libxl names
+ * QEMU's): the frontend's device/vbd/<devid> and the backend's directory. */
+struct xl_disk_desc {
+    uint32_t domid, backend_domid;
+    unsigned int devid;
+    const char *vdev, *path;
+    bool readwrite, is_cdrom, discard, trusted;
+};
+/* -ENAMETOOLONG when the path does not fit a xenstore value here. */
+int xl_xs_disk_entries(const struct xl_disk_desc *k, struct xl_xs_entry **out, size_t *n);
 
 #endif

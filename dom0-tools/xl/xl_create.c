@@ -9,6 +9,7 @@
 #include "xl_create.h"
 
 #include "build_dom.h"
+#include "xl_disk.h"
 #include "xl_state.h"
 
 #include <errno.h>
@@ -160,6 +161,23 @@ int xl_domain_create(struct xl_ctx *x, const struct domain_config *dc, bool paus
     if (rc == 0)
         return xl_error(x, "domain with name \"%s\" already exists (domain %u)", dc->name, other);
 
+    unsigned int *devids = NULL;
+    if (dc->num_disks && !(devids = calloc(dc->num_disks, sizeof(*devids)))) {
+        rc = xl_error_errno(x, -ENOMEM, "disks");
+        goto out;
+    }
+    for (size_t i = 0; i < dc->num_disks; i++) {
+        if ((rc = xl_disk_prepare(x, &dc->disks[i], &devids[i])))
+            goto out;
+        for (size_t j = 0; j < i; j++)
+            if (devids[j] == devids[i]) {
+                rc = xl_error(x, "disk vdev=%s: the same device as vdev=%s", dc->disks[i].vdev, dc->disks[j].vdev);
+                goto out;
+            }
+    }
+    if (dc->num_nics)
+        xl_warn(x, "vif: network devices are not supported yet: %zu ignored", dc->num_nics);
+
     xl_log(x, "creating domain %s: kernel %s, ramdisk %s, memory %llu MiB, maxmem %llu MiB, %u vCPUs",
            dc->name, dc->kernel, dc->ramdisk ? dc->ramdisk : "(none)", (unsigned long long)dc->memory_mib,
            (unsigned long long)dc->maxmem_mib, dc->vcpus);
@@ -218,6 +236,18 @@ int xl_domain_create(struct xl_ctx *x, const struct domain_config *dc, bool paus
         goto out;
     }
     xl_log(x, "domain %u: %zu xenstore entries written", dom.domid, nentries);
+    for (size_t i = 0; i < dc->num_disks; i++)
+        if ((rc = xl_disk_add(x, dom.domid, &dc->disks[i], devids[i])))
+            goto out;
+    if (dc->num_disks) {
+        if ((rc = xl_blkback_start(x, dom.domid, false)) < 0) {
+            rc = xl_error_errno(x, rc, "starting lamina-blkback for domain %u", dom.domid);
+            goto out;
+        }
+        for (size_t i = 0; i < dc->num_disks; i++)
+            if ((rc = xl_disk_wait_backend(x, dom.domid, devids[i], 10000)))
+                goto out;
+    }
     if ((rc = xsc_introduce(x->xs, dom.domid, dom.store_gfn, dom.store_port)) < 0) {
         rc = xl_error_errno(x, rc, "introducing domain %u to xenstored", dom.domid);
         goto out;
@@ -242,6 +272,7 @@ out:
         xl_domain_teardown(x, dom.domid);
     }
     ctrl_dom_release(&dom);
+    free(devids);
     free(entries);
     free(kernel);
     free(ramdisk);

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "xl_create.h"
+#include "xl_disk.h"
 #include "xl_state.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@ void xl_domain_forget(struct xl_ctx *x, uint32_t domid)
     char path[96], *vm = NULL;
     if (domid == 0)
         return;
+    xl_blkback_stop(x, domid);
     if (x->xs) {
         snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
         if (xsc_read(x->xs, XSC_NOTX, path, &vm, NULL) == 0 && strncmp(vm, "/vm/", 4) == 0 && !strchr(vm + 4, '/'))
@@ -25,8 +27,11 @@ void xl_domain_forget(struct xl_ctx *x, uint32_t domid)
         free(vm);
         snprintf(path, sizeof(path), "/local/domain/%u", domid);
         xsc_rm(x->xs, XSC_NOTX, path);
-        snprintf(path, sizeof(path), "/local/domain/0/backend/console/%u", domid);
-        xsc_rm(x->xs, XSC_NOTX, path);
+        static const char *const backends[] = { "console", "qdisk", "vbd", "vif" };
+        for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+            snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u", backends[i], domid);
+            xsc_rm(x->xs, XSC_NOTX, path);
+        }
         int rc = xsc_release(x->xs, domid);
         if (rc < 0 && rc != -ENOENT && rc != -EINVAL)
             xl_log(x, "xenstored: release of domain %u: %s", domid, ctrl_strerror(rc));
@@ -37,6 +42,8 @@ void xl_domain_forget(struct xl_ctx *x, uint32_t domid)
 
 int xl_domain_teardown(struct xl_ctx *x, uint32_t domid)
 {
+    /* the backend's grant mappings keep the domain's pages in use */
+    xl_blkback_stop(x, domid);
     int rc = ctrl_domain_destroy(x->ctrl, domid);
     if (rc == -ESRCH)
         rc = 0;         /* already gone: forget it all the same */

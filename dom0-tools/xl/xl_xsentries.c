@@ -160,3 +160,48 @@ int xl_xs_domain_entries(const struct xl_domain_desc *d, struct xl_xs_entry **ou
     *n = b.n;
     return 0;
 }
+
+int xl_xs_disk_entries(const struct xl_disk_desc *k, struct xl_xs_entry **out, size_t *n)
+{
+    struct builder b = { .domid = k->domid };
+    char fe[96], be[96], num[32], params[XL_XS_VALUE_MAX];
+    snprintf(fe, sizeof(fe), "/local/domain/%u/device/vbd/%u", k->domid, k->devid);
+    snprintf(be, sizeof(be), "/local/domain/%u/backend/qdisk/%u/%u", k->backend_domid, k->domid, k->devid);
+
+    /* the guest owns its frontend directory (it writes its ring keys there) */
+    add(&b, RW, true, "", "%s", fe);
+    add(&b, RW, false, be, "%s/backend", fe);
+    snprintf(num, sizeof(num), "%u", k->backend_domid);
+    add(&b, RW, false, num, "%s/backend-id", fe);
+    add(&b, RW, false, "1", "%s/state", fe);
+    snprintf(num, sizeof(num), "%u", k->devid);
+    add(&b, RW, false, num, "%s/virtual-device", fe);
+    add(&b, RW, false, k->is_cdrom ? "cdrom" : "disk", "%s/device-type", fe);
+    add(&b, RW, false, k->trusted ? "1" : "0", "%s/trusted", fe);
+
+    /* the backend's: the guest reads it, only dom0 writes */
+    add(&b, RO, true, "", "%s", be);
+    add(&b, RO, false, fe, "%s/frontend", be);
+    snprintf(num, sizeof(num), "%u", k->domid);
+    add(&b, RO, false, num, "%s/frontend-id", be);
+    add(&b, RO, false, "1", "%s/online", be);
+    add(&b, RO, false, k->is_cdrom ? "1" : "0", "%s/removable", be);
+    add(&b, RO, false, "1", "%s/bootable", be);
+    add(&b, RO, false, "1", "%s/state", be);
+    add(&b, RO, false, k->vdev, "%s/dev", be);
+    add(&b, RO, false, "qdisk", "%s/type", be);
+    add(&b, RO, false, k->readwrite ? "w" : "r", "%s/mode", be);
+    add(&b, RO, false, k->is_cdrom ? "cdrom" : "disk", "%s/device-type", be);
+    /* libxl's spelling for a raw image served by QEMU: "aio:<path>" */
+    if (snprintf(params, sizeof(params), "aio:%s", k->path) >= (int)sizeof(params))
+        b.overflow = true;
+    add(&b, RO, false, params, "%s/params", be);
+    add(&b, RO, false, k->discard ? "1" : "0", "%s/discard-enable", be);
+    if (b.overflow) {
+        free(b.e);
+        return -ENAMETOOLONG;
+    }
+    *out = b.e;
+    *n = b.n;
+    return 0;
+}

@@ -31,6 +31,72 @@ static int streq(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
+/* size= (Lamina's): the blank image xl create makes when the target is missing */
+static void test_disk_size(void)
+{
+    CHECK_EQ(disk("format=raw, vdev=xvdb, access=rw, size=64M, target=/var/b.img"), 0);
+    CHECK_EQ(d.size_bytes, 64ull << 20);
+    CHECK(streq(d.pdev_path, "/var/b.img"));
+    xlcfg_disk_dispose(&d);
+    CHECK_EQ(disk("vdev=xvdb, size=1G, target=/b.img"), 0);
+    CHECK_EQ(d.size_bytes, 1ull << 30);
+    xlcfg_disk_dispose(&d);
+    CHECK_EQ(disk("vdev=xvdb, size=2GiB, target=/b.img"), 0);
+    CHECK_EQ(d.size_bytes, 2ull << 30);
+    xlcfg_disk_dispose(&d);
+    CHECK_EQ(disk("vdev=xvdb, size=1048576, target=/b.img"), 0);
+    CHECK_EQ(d.size_bytes, 1048576);
+    xlcfg_disk_dispose(&d);
+    CHECK_EQ(disk("vdev=xvdb, target=/b.img"), 0);
+    CHECK_EQ(d.size_bytes, 0);
+    xlcfg_disk_dispose(&d);
+    CHECK(disk_fails("vdev=xvdb, size=0, target=/b.img", "more than 0"));
+    CHECK(disk_fails("vdev=xvdb, size=12Q, target=/b.img", "unknown unit"));
+    CHECK(disk_fails("vdev=xvdb, size=big, target=/b.img", "not a number"));
+    CHECK(disk_fails("vdev=xvdb, size=-5M, target=/b.img", "not a number"));
+    CHECK(disk_fails("vdev=xvdb, size=17T, target=/b.img", "at most 16T"));
+    CHECK(disk_fails("vdev=xvdb, size=1000, target=/b.img", "512-byte"));
+}
+
+/* libxl__device_disk_dev_number()'s encoding (docs/misc/vbd-interface.txt) */
+static void test_vdev_numbers(void)
+{
+    unsigned int n;
+    CHECK_EQ(xlcfg_vdev_to_devid("xvda", &n), 0);
+    CHECK_EQ(n, 51712);
+    CHECK_EQ(xlcfg_vdev_to_devid("xvdb", &n), 0);
+    CHECK_EQ(n, 51728);
+    CHECK_EQ(xlcfg_vdev_to_devid("xvda1", &n), 0);
+    CHECK_EQ(n, 51713);
+    CHECK_EQ(xlcfg_vdev_to_devid("xvdp15", &n), 0);
+    CHECK_EQ(n, (202 << 8) | (15 << 4) | 15);
+    CHECK_EQ(xlcfg_vdev_to_devid("xvdq", &n), 0);           /* the 17th disk: extended */
+    CHECK_EQ(n, (1u << 28) | (16 << 8));
+    CHECK_EQ(xlcfg_vdev_to_devid("xvdaa", &n), 0);
+    CHECK_EQ(n, (1u << 28) | (26 << 8));
+    CHECK_EQ(xlcfg_vdev_to_devid("xvda16", &n), 0);         /* partition 16: extended */
+    CHECK_EQ(n, (1u << 28) | 16);
+    CHECK_EQ(xlcfg_vdev_to_devid("hda", &n), 0);
+    CHECK_EQ(n, 3 << 8);
+    CHECK_EQ(xlcfg_vdev_to_devid("hdd2", &n), 0);
+    CHECK_EQ(n, (22 << 8) | (1 << 6) | 2);
+    CHECK_EQ(xlcfg_vdev_to_devid("sdb", &n), 0);
+    CHECK_EQ(n, (8 << 8) | 16);
+    CHECK_EQ(xlcfg_vdev_to_devid("d0p1", &n), 0);
+    CHECK_EQ(n, 51713);
+    CHECK_EQ(xlcfg_vdev_to_devid("d20", &n), 0);
+    CHECK_EQ(n, (1u << 28) | (20 << 8));
+    CHECK_EQ(xlcfg_vdev_to_devid("51712", &n), 0);
+    CHECK_EQ(n, 51712);
+    const char *bad[] = { "", "xvd", "xvdA", "xvda0", "xvda256", "hde", "hda64", "sdq", "sda16",
+                          "vda", "d", "dp1", "d1p", "01", "xvda-1", "xvda1x", "d1p01" };
+    for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (xlcfg_vdev_to_devid(bad[i], &n) != -22)
+            printf("  accepted vdev '%s'\n", bad[i]);
+        CHECK_EQ(xlcfg_vdev_to_devid(bad[i], &n), -22);
+    }
+}
+
 static void test_disk_key_value_form(void)
 {
     CHECK_EQ(disk("format=raw, vdev=xvda, access=rw, target=/dev/vg/guest-volume"), 0);
@@ -266,6 +332,8 @@ int main(void)
     RUN(test_disk_positional_form);
     RUN(test_disk_legacy_prefixes);
     RUN(test_disk_cdrom);
+    RUN(test_disk_size);
+    RUN(test_vdev_numbers);
     RUN(test_disk_errors);
     RUN(test_disk_random);
     RUN(test_vif_keys);

@@ -27,3 +27,19 @@ gone() { ! xl domid "$1" >/dev/null 2>&1; }
 console_run() {
     (sleep 1; echo "$2"; sleep "$3") | timeout $(( $3 + 4 )) xl console "$1" 2>&1 | tr -d '\r'
 }
+
+# console_until DOMAIN COMMAND MARKER SECONDS: type COMMAND into the domain's
+# shell and wait until MARKER shows on its console, or SECONDS pass; prints
+# what the console showed, without carriage returns. Give a MARKER the
+# typed line's echo cannot contain (echo X-$((40+2)) shows X-42 only once run).
+console_until() {
+    _out=/tmp/console-until.$$
+    : > "$_out"
+    (
+        sleep 1; echo "$2"
+        _t=$(( $4 * 5 ))
+        while [ $_t -gt 0 ] && ! grep -q "$3" "$_out"; do sleep 0.2; _t=$((_t - 1)); done
+    ) | timeout $(( $4 + 6 )) xl console "$1" > "$_out" 2>&1
+    tr -d '\r' < "$_out"
+    rm -f "$_out"
+}

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "xl.h"
 
+#include <errno.h>
 #include <string.h>
 
 static const struct xl_xs_entry *find(const struct xl_xs_entry *e, size_t n, const char *path)
@@ -130,6 +131,56 @@ static void test_entries_long_name(void)
     CHECK(xl_xs_domain_entries(&d, &e, &n) < 0);
 }
 
+/* What Linux's xen-blkfront reads (device/vbd/<devid>: backend,
+ * backend-id, virtual-device, device-type) and lamina-blkback reads
+ * (frontend, frontend-id, params, mode), each side owning its directory. */
+static void test_disk_entries(void)
+{
+    struct xl_disk_desc k = { .domid = 7, .backend_domid = 0, .devid = 51712, .vdev = "xvda",
+                              .path = "/var/lib/xen/images/a.img", .readwrite = true, .discard = true,
+                              .trusted = true };
+    struct xl_xs_entry *e;
+    size_t n;
+    CHECK_EQ(xl_xs_disk_entries(&k, &e, &n), 0);
+    const char *fe = "/local/domain/7/device/vbd/51712", *be = "/local/domain/0/backend/qdisk/7/51712";
+    char p[200];
+    const struct xl_xs_entry *x = find(e, n, fe);
+    CHECK(x && x->is_dir && !strcmp(x->perms[0], "n7") && x->nperms == 1);
+    snprintf(p, sizeof(p), "%s/backend", fe);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, be));
+    snprintf(p, sizeof(p), "%s/virtual-device", fe);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "51712"));
+    snprintf(p, sizeof(p), "%s/device-type", fe);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "disk"));
+    snprintf(p, sizeof(p), "%s/state", fe);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "1") && !strcmp(x->perms[0], "n7"));
+    x = find(e, n, be);
+    CHECK(x && !strcmp(x->perms[0], "n0") && !strcmp(x->perms[1], "r7"));
+    snprintf(p, sizeof(p), "%s/params", be);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "aio:/var/lib/xen/images/a.img"));
+    snprintf(p, sizeof(p), "%s/mode", be);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "w"));
+    snprintf(p, sizeof(p), "%s/frontend", be);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, fe));
+    snprintf(p, sizeof(p), "%s/frontend-id", be);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "7"));
+    snprintf(p, sizeof(p), "%s/state", be);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "1") && !strcmp(x->perms[0], "n0"));
+    free(e);
+    k.readwrite = false;
+    CHECK_EQ(xl_xs_disk_entries(&k, &e, &n), 0);
+    snprintf(p, sizeof(p), "%s/mode", be);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "r"));
+    free(e);
+    /* a path too long for a value is refused, not cut short */
+    char longpath[400];
+    memset(longpath, 'a', sizeof(longpath) - 1);
+    longpath[0] = '/';
+    longpath[sizeof(longpath) - 1] = '\0';
+    k.path = longpath;
+    CHECK_EQ(xl_xs_disk_entries(&k, &e, &n), -ENAMETOOLONG);
+}
+
 static void test_shutdown_reason(void)
 {
     struct xen_domctl_getdomaininfo info = { 0 };
@@ -151,5 +202,6 @@ int main(void)
     RUN(test_entries_no_console);
     RUN(test_entries_long_name);
     RUN(test_shutdown_reason);
+    RUN(test_disk_entries);
     CHECK_MAIN_END();
 }

@@ -1,0 +1,446 @@
+/*
+ * The xenstore side of the block backend: finding the disks xl wrote under
+ * backend/qdisk/<domid>/, advertising what we offer, following the
+ * frontend's state (xenbus_state.c) and reading its ring keys. Key names
+ * and meanings: xen/io/blkif.h and docs/man/lamina-blkback.md.
+ */
+#define _GNU_SOURCE
+#include "blkback.h"
+#include "xsclient.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <xen/io/protocols.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int xs_readf(struct blkback *bb, const char *dir, const char *key, char **val)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "%s/%s", dir, key);
+    return xsc_read(bb->xs, XSC_NOTX, path, val, NULL);
+}
+
+/* An unsigned number at dir/key, or dflt when the node is missing; -EINVAL
+ * for anything but decimal digits. */
+static int xs_read_uint(struct blkback *bb, const char *dir, const char *key, uint64_t dflt, uint64_t *out)
+{
+    char *v = NULL, *end;
+    int rc = xs_readf(bb, dir, key, &v);
+    if (rc == -ENOENT) {
+        *out = dflt;
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    rc = (v[0] < '0' || v[0] > '9' || *end || errno) ? -EINVAL : 0;
+    free(v);
+    *out = n;
+    return rc;
+}
+
+static int xs_writef(struct blkback *bb, uint32_t tx, const char *dir, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int xs_writef(struct blkback *bb, uint32_t tx, const char *dir, const char *key, const char *fmt, ...)
+{
+    char path[160], val[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(val, sizeof(val), fmt, ap);
+    va_end(ap);
+    snprintf(path, sizeof(path), "%s/%s", dir, key);
+    return xsc_write(bb->xs, tx, path, val, strlen(val));
+}
+
+static void set_state(struct blk_dev *d, enum xenbus_state s)
+{
+    int rc = xs_writef(d->bb, XSC_NOTX, d->bepath, "state", "%d", (int)s);
+    if (rc < 0)
+        blk_log("vbd %u/%u: writing state %s: %s", d->fe_domid, d->devid, xb_state_name(s), strerror(-rc));
+    else if (d->bb->verbose)
+        blk_log("vbd %u/%u: %s -> %s", d->fe_domid, d->devid, xb_state_name(d->state), xb_state_name(s));
+    d->state = s;
+}
+
+/* Something the toolstack or the frontend got wrong: say it where xl looks. */
+static void dev_fatal(struct blk_dev *d, int err, const char *what)
+{
+    char msg[200];
+    snprintf(msg, sizeof(msg), "%s: %s", what, strerror(err < 0 ? -err : err));
+    blk_log("vbd %u/%u: %s", d->fe_domid, d->devid, msg);
+    xs_writef(d->bb, XSC_NOTX, d->bepath, "hotplug-error", "%s", msg);
+    xs_writef(d->bb, XSC_NOTX, d->bepath, "hotplug-status", "error");
+}
+
+void blkback_dev_disconnect(struct blk_dev *d)
+{
+    for (unsigned int i = 0; i < d->nr_queues; i++)
+        blkback_queue_disconnect(&d->q[i]);
+    d->nr_queues = 0;
+}
+
+static int read_fe_state(struct blk_dev *d, enum xenbus_state *s);
+
+/* Opens the image and says what we offer: Initialising -> InitWait. */
+static int dev_start(struct blk_dev *d, bool announce)
+{
+    struct blkback *bb = d->bb;
+    char *params = NULL, *mode = NULL;
+    uint64_t discard_enable;
+    int rc;
+
+    if ((rc = xs_readf(bb, d->bepath, "params", &params)) < 0) {
+        dev_fatal(d, rc, "reading params");
+        return rc;
+    }
+    const char *path = disk_params_path(params);
+    if (!path || !path[0]) {
+        dev_fatal(d, EINVAL, "params is not a raw image (lamina-blkback serves raw images and block devices)");
+        free(params);
+        return -EINVAL;
+    }
+    bool readonly = xs_readf(bb, d->bepath, "mode", &mode) == 0 && mode[0] == 'r';
+    free(mode);
+    rc = disk_open(&d->disk, path, readonly);
+    if (rc < 0) {
+        char what[300];
+        snprintf(what, sizeof(what), "opening %.250s", path);
+        dev_fatal(d, rc, what);
+        free(params);
+        return rc;
+    }
+    free(params);
+    d->disk_open = true;
+    if (xs_read_uint(bb, d->bepath, "discard-enable", 1, &discard_enable) < 0)
+        discard_enable = 1;
+    d->lim = (struct blk_limits){
+        .sectors = d->disk.sectors,
+        .max_indirect_segs = BLK_MAX_INDIRECT_SEGS,
+        .readonly = readonly,
+        .discard = d->disk.can_discard && discard_enable,
+        .barrier = true,
+    };
+
+    uint32_t tx;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        if ((rc = xsc_transaction_start(bb->xs, &tx)) < 0)
+            break;
+        xs_writef(bb, tx, d->bepath, "feature-flush-cache", "1");
+        xs_writef(bb, tx, d->bepath, "feature-barrier", "1");
+        xs_writef(bb, tx, d->bepath, "feature-persistent", "1");
+        xs_writef(bb, tx, d->bepath, "feature-max-indirect-segments", "%u", BLK_MAX_INDIRECT_SEGS);
+        xs_writef(bb, tx, d->bepath, "max-ring-page-order", "%u", BLKBACK_MAX_RING_ORDER);
+        xs_writef(bb, tx, d->bepath, "multi-queue-max-queues", "%u", BLKBACK_MAX_QUEUES);
+        xs_writef(bb, tx, d->bepath, "feature-discard", "%d", d->lim.discard ? 1 : 0);
+        if (d->lim.discard) {
+            xs_writef(bb, tx, d->bepath, "discard-granularity", "%u", 4096u);
+            xs_writef(bb, tx, d->bepath, "discard-alignment", "0");
+            xs_writef(bb, tx, d->bepath, "discard-secure", "0");
+        }
+        xs_writef(bb, tx, d->bepath, "hotplug-status", "connected");
+        rc = xsc_transaction_end(bb->xs, tx, false);
+        if (rc != -EAGAIN)
+            break;
+    }
+    if (rc < 0) {
+        dev_fatal(d, rc, "writing the backend features");
+        return rc;
+    }
+    blk_log("vbd %u/%u: %s, %" PRIu64 " sectors%s%s", d->fe_domid, d->devid, path, d->disk.sectors,
+            readonly ? ", read-only" : "", d->lim.discard ? ", discard" : "");
+    if (announce)
+        set_state(d, XenbusStateInitWait);
+    else
+        d->state = XenbusStateInitWait;     /* the connect that follows says Connected */
+    return 0;
+}
+
+/* The frontend's ring keys for queue i: ring-ref or ring-ref0..N, event-channel. */
+static int read_queue_keys(struct blk_dev *d, const char *dir, unsigned int order, grant_ref_t *refs,
+                           uint32_t *port)
+{
+    uint64_t v;
+    int rc;
+    if (order == 0) {
+        if ((rc = xs_read_uint(d->bb, dir, "ring-ref", UINT64_MAX, &v)) < 0 || v > UINT32_MAX)
+            return rc < 0 ? rc : -EINVAL;
+        refs[0] = (grant_ref_t)v;
+    } else {
+        for (unsigned int i = 0; i < (1u << order); i++) {
+            char key[24];
+            snprintf(key, sizeof(key), "ring-ref%u", i);
+            if ((rc = xs_read_uint(d->bb, dir, key, UINT64_MAX, &v)) < 0 || v > UINT32_MAX)
+                return rc < 0 ? rc : -EINVAL;
+            refs[i] = (grant_ref_t)v;
+        }
+    }
+    if ((rc = xs_read_uint(d->bb, dir, "event-channel", UINT64_MAX, &v)) < 0 || v > UINT32_MAX)
+        return rc < 0 ? rc : -EINVAL;
+    *port = (uint32_t)v;
+    return 0;
+}
+
+static int dev_connect(struct blk_dev *d, bool resume)
+{
+    struct blkback *bb = d->bb;
+    uint64_t order, nq, persistent;
+    char *proto = NULL;
+    int rc;
+
+    if (xs_readf(bb, d->fepath, "protocol", &proto) == 0) {
+        bool native = strcmp(proto, XEN_IO_PROTO_ABI_NATIVE) == 0;
+        free(proto);
+        if (!native) {
+            dev_fatal(d, EPROTONOSUPPORT, "the frontend's protocol is not " XEN_IO_PROTO_ABI_NATIVE);
+            return -EPROTONOSUPPORT;
+        }
+    }
+    if ((rc = xs_read_uint(bb, d->fepath, "ring-page-order", 0, &order)) < 0 || order > BLKBACK_MAX_RING_ORDER ||
+        (rc = xs_read_uint(bb, d->fepath, "multi-queue-num-queues", 1, &nq)) < 0 || nq == 0 ||
+        nq > BLKBACK_MAX_QUEUES || (rc = xs_read_uint(bb, d->fepath, "feature-persistent", 0, &persistent)) < 0) {
+        dev_fatal(d, rc < 0 ? rc : -EINVAL, "the frontend's ring-page-order or multi-queue-num-queues");
+        return -EINVAL;
+    }
+    d->persistent = persistent == 1;
+    d->ring_pages = 1u << order;
+    for (unsigned int i = 0; i < nq; i++) {
+        char dir[128];
+        grant_ref_t refs[BLKBACK_MAX_RING_PAGES];
+        uint32_t port;
+        if (nq == 1)
+            snprintf(dir, sizeof(dir), "%s", d->fepath);
+        else
+            snprintf(dir, sizeof(dir), "%s/queue-%u", d->fepath, i);
+        struct blk_queue *q = &d->q[i];
+        q->dev = d;
+        q->index = i;
+        q->local_port = -1;
+        if ((rc = read_queue_keys(d, dir, (unsigned int)order, refs, &port)) < 0) {
+            dev_fatal(d, rc, "reading the frontend's ring-ref and event-channel");
+            goto fail;
+        }
+        if ((rc = blkback_queue_connect(q, refs, d->ring_pages, port, resume)) < 0) {
+            dev_fatal(d, rc, "mapping the frontend's ring or binding its event channel");
+            goto fail;
+        }
+        d->nr_queues = i + 1;
+    }
+
+    uint32_t tx;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        if ((rc = xsc_transaction_start(bb->xs, &tx)) < 0)
+            break;
+        xs_writef(bb, tx, d->bepath, "sectors", "%" PRIu64, d->disk.sectors);
+        xs_writef(bb, tx, d->bepath, "info", "%u", d->lim.readonly ? VDISK_READONLY : 0u);
+        xs_writef(bb, tx, d->bepath, "sector-size", "512");
+        xs_writef(bb, tx, d->bepath, "physical-sector-size", "4096");
+        rc = xsc_transaction_end(bb->xs, tx, false);
+        if (rc != -EAGAIN)
+            break;
+    }
+    if (rc < 0) {
+        dev_fatal(d, rc, "writing the disk's size");
+        goto fail;
+    }
+    blk_log("vbd %u/%u: connected%s: %u queue(s) of %u ring page(s), %s grants", d->fe_domid, d->devid,
+            resume ? " again (backend restarted)" : "", d->nr_queues, d->ring_pages,
+            d->persistent ? "persistent" : "copied");
+    set_state(d, XenbusStateConnected);
+    /* Requests may be waiting already (a restart, or a fast frontend). */
+    for (unsigned int i = 0; i < d->nr_queues; i++)
+        blkback_queue_run(&d->q[i]);
+    return 0;
+fail:
+    blkback_dev_disconnect(d);
+    set_state(d, XenbusStateClosing);
+    return rc;
+}
+
+static struct blk_dev *dev_by_devid(struct blkback *bb, unsigned int devid)
+{
+    for (struct blk_dev *d = bb->devs; d; d = d->next)
+        if (d->devid == devid)
+            return d;
+    return NULL;
+}
+
+static int read_fe_state(struct blk_dev *d, enum xenbus_state *s)
+{
+    char *v = NULL;
+    int rc = xs_readf(d->bb, d->fepath, "state", &v);
+    if (rc == -ENOENT) {
+        *s = XenbusStateUnknown;
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    rc = xb_state_parse(v, s);
+    free(v);
+    return rc;
+}
+
+static void act_on_frontend(struct blk_dev *d)
+{
+    enum xenbus_state fe;
+    if (read_fe_state(d, &fe) < 0) {
+        blk_log("vbd %u/%u: the frontend's state is not a xenbus state: ignored", d->fe_domid, d->devid);
+        return;
+    }
+    enum xb_back_action a = xb_back_on_front(d->state, fe);
+    if (d->bb->verbose)
+        blk_log("vbd %u/%u: frontend %s, backend %s: %s", d->fe_domid, d->devid, xb_state_name(fe),
+                xb_state_name(d->state), xb_back_action_name(a));
+    switch (a) {
+    case XB_BACK_NONE:
+        break;
+    case XB_BACK_REINIT:
+        set_state(d, XenbusStateInitWait);
+        break;
+    case XB_BACK_CONNECT:
+        dev_connect(d, false);
+        break;
+    case XB_BACK_CLOSING:
+        blkback_dev_disconnect(d);
+        set_state(d, XenbusStateClosing);
+        break;
+    case XB_BACK_CLOSED:
+        blkback_dev_disconnect(d);
+        disk_flush(&d->disk);
+        set_state(d, XenbusStateClosed);
+        break;
+    }
+}
+
+static void dev_add(struct blkback *bb, unsigned int devid)
+{
+    struct blk_dev *d = calloc(1, sizeof(*d));
+    if (!d)
+        return;
+    d->bb = bb;
+    d->devid = devid;
+    d->disk.fd = -1;
+    snprintf(d->bepath, sizeof(d->bepath), "%s/%u", bb->base, devid);
+    d->next = bb->devs;
+    bb->devs = d;
+
+    char *fe = NULL, *st = NULL;
+    uint64_t fe_domid;
+    if (xs_readf(bb, d->bepath, "frontend", &fe) < 0 || strlen(fe) >= sizeof(d->fepath) ||
+        xs_read_uint(bb, d->bepath, "frontend-id", UINT64_MAX, &fe_domid) < 0 || fe_domid != bb->domid) {
+        /* Not written completely yet, or not ours: looked at again on the next scan. */
+        free(fe);
+        bb->devs = d->next;
+        free(d);
+        return;
+    }
+    snprintf(d->fepath, sizeof(d->fepath), "%s", fe);
+    free(fe);
+    d->fe_domid = (unsigned int)fe_domid;
+
+    /* A backend restarted under a running guest finds its own old state. */
+    enum xenbus_state old = XenbusStateInitialising;
+    if (xs_readf(bb, d->bepath, "state", &st) == 0)
+        xb_state_parse(st, &old);
+    free(st);
+    enum xenbus_state fe_state = XenbusStateUnknown;
+    bool resume = old == XenbusStateConnected && read_fe_state(d, &fe_state) == 0 &&
+                  (fe_state == XenbusStateInitialised || fe_state == XenbusStateConnected);
+    d->state = XenbusStateInitialising;
+    if (dev_start(d, !resume) < 0) {
+        d->state = XenbusStateClosed;
+        return;
+    }
+    char token[32];
+    char path[160];
+    snprintf(token, sizeof(token), "fe:%u", devid);
+    snprintf(path, sizeof(path), "%s/state", d->fepath);
+    int rc = xsc_watch(bb->xs, path, token);
+    if (rc < 0)
+        blk_log("vbd %u/%u: watching %s: %s", d->fe_domid, devid, path, strerror(-rc));
+    if (resume) {
+        blk_log("vbd %u/%u: resuming a connected frontend", d->fe_domid, devid);
+        dev_connect(d, true);
+    }
+    /* Otherwise the watch fires at once and act_on_frontend() takes it from there. */
+}
+
+void blkback_dev_free(struct blkback *bb, struct blk_dev *d)
+{
+    struct blk_dev **pp = &bb->devs;
+    while (*pp && *pp != d)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = d->next;
+    blkback_dev_disconnect(d);
+    if (d->disk_open) {
+        disk_flush(&d->disk);
+        disk_close(&d->disk);
+    }
+    char token[32], path[160];
+    snprintf(token, sizeof(token), "fe:%u", d->devid);
+    snprintf(path, sizeof(path), "%s/state", d->fepath);
+    if (d->fepath[0])
+        xsc_unwatch(bb->xs, path, token);
+    blk_log("vbd %u/%u: removed (read %llu sectors in %llu requests, wrote %llu in %llu, %llu flushes, "
+            "%llu discards, %llu errors)", d->fe_domid, d->devid, (unsigned long long)d->stats.rd_sect,
+            (unsigned long long)d->stats.rd_req, (unsigned long long)d->stats.wr_sect,
+            (unsigned long long)d->stats.wr_req, (unsigned long long)d->stats.f_req,
+            (unsigned long long)d->stats.ds_req, (unsigned long long)d->stats.errors);
+    free(d);
+}
+
+/* A device directory name: a devid in decimal (anything else is not ours). */
+static int parse_devid(const char *s, unsigned int *devid)
+{
+    char *end;
+    if (s[0] < '0' || s[0] > '9')
+        return -EINVAL;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*end || errno || v > UINT32_MAX)
+        return -EINVAL;
+    *devid = (unsigned int)v;
+    return 0;
+}
+
+int blkback_scan(struct blkback *bb)
+{
+    char **names = NULL;
+    unsigned int n = 0;
+    int rc = xsc_directory(bb->xs, XSC_NOTX, bb->base, &names, &n);
+    if (rc < 0 && rc != -ENOENT)
+        return rc;
+    /* devices whose directory went away (xl block-detach, domain teardown) */
+    for (struct blk_dev *d = bb->devs, *next; d; d = next) {
+        next = d->next;
+        bool present = false;
+        for (unsigned int i = 0; i < n && !present; i++) {
+            unsigned int devid;
+            present = parse_devid(names[i], &devid) == 0 && devid == d->devid;
+        }
+        if (!present)
+            blkback_dev_free(bb, d);
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        unsigned int devid;
+        if (parse_devid(names[i], &devid) == 0 && !dev_by_devid(bb, devid))
+            dev_add(bb, devid);
+    }
+    free(names);
+    return rc == -ENOENT ? -ENOENT : 0;
+}
+
+void blkback_frontend_changed(struct blkback *bb, const char *token)
+{
+    unsigned int devid;
+    if (strncmp(token, "fe:", 3) || parse_devid(token + 3, &devid) < 0)
+        return;
+    struct blk_dev *d = dev_by_devid(bb, devid);
+    if (d && d->disk_open)
+        act_on_frontend(d);
+}

@@ -1,0 +1,69 @@
+# pv-drivers: the split drivers' shared code and the user-space backends.
+# Included at the end of dom0-tools/tests/build.mk (it links xenstored's
+# xsclient object and uses DOM0_BIN_DIR / DOM0_BINS).
+#
+# dom0 (arm64, static, into the initramfs at /usr/lib/lamina/bin):
+#   $(BUILD)/dom0-tools/bin/lamina-blkback   the block backend (one per guest)
+# host (ASan + UBSan, part of `make unit`):
+#   $(BUILD)/host/unit-tests/pv_common       xenbus states, ring indexes, blkif
+#                                            request decoding, the disk layer
+PV_COMMON := pv-drivers/common
+PV_BACK := pv-drivers/back
+PV_OBJ := $(BUILD)/pv-drivers/obj
+PV_COMMON_NAMES := xenbus_state pv_ring blkif_req
+PV_BLK_NAMES := main devices io disk
+
+PV_INCLUDES := -I $(PV_COMMON) -I $(PV_BACK) -I $(PV_BACK)/blk -I $(XSC_SRC) -I $(BUILD)/include
+PV_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE -D__XEN_TOOLS__ $(PV_INCLUDES) -MMD -MP
+
+PV_BLKBACK := $(DOM0_BIN_DIR)/lamina-blkback
+DOM0_BINS += $(PV_BLKBACK)
+.PHONY: pv-drivers
+pv-drivers: $(PV_BLKBACK)
+dom0-tests: pv-drivers
+
+$(PV_OBJ)/common/%.o: $(PV_COMMON)/%.c pv-drivers/build.mk | $(DOM0_TESTS_XEN)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_ARM) $(PV_CFLAGS) -c $< -o $@
+
+$(PV_OBJ)/back/%.o: $(PV_BACK)/%.c pv-drivers/build.mk | $(DOM0_TESTS_XEN)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_ARM) $(PV_CFLAGS) -c $< -o $@
+
+$(PV_BLKBACK): $(addprefix $(PV_OBJ)/back/blk/,$(addsuffix .o,$(PV_BLK_NAMES))) $(PV_OBJ)/back/xendev.o \
+		$(addprefix $(PV_OBJ)/common/,$(addsuffix .o,$(PV_COMMON_NAMES))) $(XSD_OBJ)/cli/xsclient.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC_ARM) -static -o $@ $^
+
+# --- host unit test -------------------------------------------------------------------------
+PV_HOST_OBJ := $(BUILD)/host/pv-drivers
+PV_HOST_UNIT := $(BUILD)/host/unit-tests/pv_common
+PV_HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE -D__XEN_TOOLS__ \
+	-fsanitize=address,undefined -fno-omit-frame-pointer $(PV_INCLUDES) -I tests/unit -MMD -MP
+PV_HOST_OBJS := $(addprefix $(PV_HOST_OBJ)/common/,$(addsuffix .o,$(PV_COMMON_NAMES) test_pv_common)) \
+	$(PV_HOST_OBJ)/back/blk/disk.o $(PV_HOST_OBJ)/check.o
+
+$(PV_HOST_OBJ)/common/%.o: $(PV_COMMON)/%.c pv-drivers/build.mk $(XEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(PV_HOST_CFLAGS) -c $< -o $@
+
+$(PV_HOST_OBJ)/back/%.o: $(PV_BACK)/%.c pv-drivers/build.mk $(XEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(PV_HOST_CFLAGS) -c $< -o $@
+
+$(PV_HOST_OBJ)/check.o: tests/unit/check.c tests/unit/check.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(PV_HOST_CFLAGS) -c $< -o $@
+
+$(PV_HOST_UNIT): $(PV_HOST_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) $(PV_HOST_CFLAGS) -o $@ $^
+
+unit: $(PV_HOST_UNIT)
