@@ -142,3 +142,17 @@ include dom0-tools/init-dom0less/build.mk
 
 # the user-space PV backends and their shared code: see pv-drivers/build.mk.
 include pv-drivers/build.mk
+
+# xenctx: a guest's vCPU registers (dom0-tools/xenctx/), for looking at a
+# hung guest.
+XENCTX_BIN := $(DOM0_BIN_DIR)/xenctx
+DOM0_BINS += $(XENCTX_BIN)
+dom0-tests: $(XENCTX_BIN)
+$(DOM0_TESTS_OBJ)/xenctx.o: dom0-tools/xenctx/xenctx.c dom0-tools/tests/build.mk | $(DOM0_TESTS_XEN)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_ARM) $(DOM0_TESTS_CFLAGS) -std=gnu11 -I $(LIBCTRL_SRC) -c $< -o $@
+$(XENCTX_BIN): $(DOM0_TESTS_OBJ)/xenctx.o $(LIBCTRL_A)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC_ARM) $(DOM0_TESTS_LDFLAGS) -o $@ $^

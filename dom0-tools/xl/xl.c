@@ -62,6 +62,15 @@ static const struct xl_cmd commands[] = {
     { "uptime", cmd_uptime, "Print the uptime of all/some domains",
       "[options] [Domain...]",
       "-s               short: uptime(1)'s form, \" HH:MM:SS up T, Name (id)\", no header" },
+    { "block-attach", cmd_block_attach, "Create a new virtual block device",
+      "<Domain> <disk-spec-component(s)>...",
+      "disk-spec        as a disk = [...] entry of xl.cfg (xl-disk-configuration(5));\n"
+      "                 components in several arguments are joined with commas" },
+    { "block-list", cmd_block_list, "List virtual block devices for a domain", "<Domain(s)>", "" },
+    { "block-detach", cmd_block_detach, "Destroy a domain's virtual block device",
+      "[-f] <Domain> <DevId>",
+      "-f               remove the device even when the guest does not let go of it\n"
+      "DevId            the device number (51728) or its vdev (xvdb)" },
     { "domid", cmd_domid, "Convert a domain name to a domain id", "<DomainName>", "" },
     { "domname", cmd_domname, "Convert a domain id to a domain name", "<DomainId>", "" },
     { "rename", cmd_rename, "Rename a domain", "<Domain> <NewDomainName>", "" },

@@ -134,12 +134,16 @@ void xl_uuid_string(const uint8_t uuid[16], char out[37]);
 /* Every entry for d, in the order to write them: a malloc'd array, *n. */
 int xl_xs_domain_entries(const struct xl_domain_desc *d, struct xl_xs_entry **out, size_t *n);
 
-/* One disk served by lamina-blkback (backend type "qdisk", as libxl names
- * QEMU's): the frontend's device/vbd/<devid> and the backend's directory. */
+/* One disk: the frontend's device/vbd/<devid> and the backend's directory,
+ * backend/qdisk/ for lamina-blkback (as libxl names QEMU's), backend/vbd/
+ * for Linux's xen-blkback (phy: physical_device is "major:minor" in hex,
+ * as Xen's block hotplug script writes it). */
 struct xl_disk_desc {
     uint32_t domid, backend_domid;
     unsigned int devid;
     const char *vdev, *path;
+    bool phy;
+    const char *physical_device;    /* phy only */
     bool readwrite, is_cdrom, discard, trusted;
 };
 /* -ENAMETOOLONG when the path does not fit a xenstore value here. */

@@ -22,6 +22,10 @@ int cmd_dmesg(struct xl_ctx *x, int argc, char **argv);
 int cmd_uptime(struct xl_ctx *x, int argc, char **argv);
 /* cmd_vcpu.c */
 int cmd_vcpu_list(struct xl_ctx *x, int argc, char **argv);
+/* cmd_block.c */
+int cmd_block_attach(struct xl_ctx *x, int argc, char **argv);
+int cmd_block_detach(struct xl_ctx *x, int argc, char **argv);
+int cmd_block_list(struct xl_ctx *x, int argc, char **argv);
 /* cmd_names.c */
 int cmd_domid(struct xl_ctx *x, int argc, char **argv);
 int cmd_domname(struct xl_ctx *x, int argc, char **argv);

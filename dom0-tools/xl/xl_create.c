@@ -239,15 +239,16 @@ int xl_domain_create(struct xl_ctx *x, const struct domain_config *dc, bool paus
     for (size_t i = 0; i < dc->num_disks; i++)
         if ((rc = xl_disk_add(x, dom.domid, &dc->disks[i], devids[i])))
             goto out;
-    if (dc->num_disks) {
-        if ((rc = xl_blkback_start(x, dom.domid, false)) < 0) {
-            rc = xl_error_errno(x, rc, "starting lamina-blkback for domain %u", dom.domid);
-            goto out;
-        }
-        for (size_t i = 0; i < dc->num_disks; i++)
-            if ((rc = xl_disk_wait_backend(x, dom.domid, devids[i], 10000)))
-                goto out;
+    bool any_qdisk = false;
+    for (size_t i = 0; i < dc->num_disks; i++)
+        any_qdisk |= xl_disk_is_qdisk(&dc->disks[i]);
+    if (any_qdisk && (rc = xl_blkback_start(x, dom.domid, false)) < 0) {
+        rc = xl_error_errno(x, rc, "starting lamina-blkback for domain %u", dom.domid);
+        goto out;
     }
+    for (size_t i = 0; i < dc->num_disks; i++)
+        if ((rc = xl_disk_wait_backend(x, dom.domid, &dc->disks[i], devids[i], 10000)))
+            goto out;
     if ((rc = xsc_introduce(x->xs, dom.domid, dom.store_gfn, dom.store_port)) < 0) {
         rc = xl_error_errno(x, rc, "introducing domain %u to xenstored", dom.domid);
         goto out;

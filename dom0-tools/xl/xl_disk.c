@@ -9,13 +9,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-void xl_disk_backend_path(uint32_t domid, unsigned int devid, char *out, size_t len)
+void xl_disk_backend_path(uint32_t domid, unsigned int devid, bool phy, char *out, size_t len)
 {
-    snprintf(out, len, "/local/domain/0/backend/qdisk/%u/%u", domid, devid);
+    snprintf(out, len, "/local/domain/0/backend/%s/%u/%u", phy ? "vbd" : "qdisk", domid, devid);
+}
+
+bool xl_disk_is_qdisk(const struct xlcfg_disk *disk)
+{
+    return disk->backend != XLCFG_BACKEND_PHY;
+}
+
+int xl_disk_find_backend(struct xl_ctx *x, uint32_t domid, unsigned int devid, char *out, size_t len)
+{
+    char path[96], *be = NULL;
+    snprintf(path, sizeof(path), "/local/domain/%u/device/vbd/%u/backend", domid, devid);
+    int rc = xsc_read(x->xs, XSC_NOTX, path, &be, NULL);
+    if (rc < 0)
+        return rc;
+    /* the guest owns that node: trust only a path under dom0's backends */
+    if (strncmp(be, "/local/domain/0/backend/", 24) || strlen(be) >= len || strstr(be, "..")) {
+        free(be);
+        return -EINVAL;
+    }
+    snprintf(out, len, "%s", be);
+    free(be);
+    return 0;
 }
 
 static int make_blank_image(struct xl_ctx *x, const char *path, uint64_t size)
@@ -41,9 +64,11 @@ int xl_disk_prepare(struct xl_ctx *x, const struct xlcfg_disk *disk, unsigned in
     if (xlcfg_vdev_to_devid(disk->vdev, devid) < 0)
         return xl_error(x, "disk vdev=%s: not a virtual device name Xen knows (xvda, xvdb1, hdc, sda, d0p1)",
                         disk->vdev);
-    if (disk->backend != XLCFG_BACKEND_UNKNOWN && disk->backend != XLCFG_BACKEND_QDISK)
+    if (disk->backend != XLCFG_BACKEND_UNKNOWN && disk->backend != XLCFG_BACKEND_QDISK &&
+        disk->backend != XLCFG_BACKEND_PHY)
         return xl_error(x, "disk vdev=%s: backendtype=%s: Lamina's disks are served by lamina-blkback "
-                        "(backendtype=qdisk)", disk->vdev, xlcfg_disk_backend_name(disk->backend));
+                        "(backendtype=qdisk) or Linux's xen-blkback (backendtype=phy)", disk->vdev,
+                        xlcfg_disk_backend_name(disk->backend));
     if (disk->format != XLCFG_FORMAT_RAW)
         return xl_error(x, "disk vdev=%s: format=%s: lamina-blkback serves raw images and block devices",
                         disk->vdev, xlcfg_disk_format_name(disk->format));
@@ -66,6 +91,10 @@ int xl_disk_prepare(struct xl_ctx *x, const struct xlcfg_disk *disk, unsigned in
     if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
         return xl_error(x, "disk vdev=%s: target %s is neither a file nor a block device", disk->vdev,
                         disk->pdev_path);
+    if (disk->backend == XLCFG_BACKEND_PHY && !S_ISBLK(st.st_mode))
+        /* as libxl: "backend phy unsuitable as phys path not a block device" */
+        return xl_error(x, "disk vdev=%s: backendtype=phy needs a block device, and %s is a file "
+                        "(losetup makes one from an image)", disk->vdev, disk->pdev_path);
     if (disk->size_bytes && S_ISREG(st.st_mode) && (uint64_t)st.st_size != disk->size_bytes)
         xl_warn(x, "disk vdev=%s: %s exists with %lld bytes: used as it is, not resized to size=%llu",
                 disk->vdev, disk->pdev_path, (long long)st.st_size, (unsigned long long)disk->size_bytes);
@@ -77,7 +106,16 @@ int xl_disk_prepare(struct xl_ctx *x, const struct xlcfg_disk *disk, unsigned in
 
 int xl_disk_add(struct xl_ctx *x, uint32_t domid, const struct xlcfg_disk *disk, unsigned int devid)
 {
+    char physdev[32] = "";
+    bool phy = !xl_disk_is_qdisk(disk);
+    if (phy) {
+        struct stat st;
+        if (stat(disk->pdev_path, &st) < 0 || !S_ISBLK(st.st_mode))
+            return xl_error_errno(x, -errno, "disk vdev=%s: %s is not a block device", disk->vdev, disk->pdev_path);
+        snprintf(physdev, sizeof(physdev), "%x:%x", major(st.st_rdev), minor(st.st_rdev));
+    }
     struct xl_disk_desc k = {
+        .phy = phy, .physical_device = physdev,
         .domid = domid, .backend_domid = 0, .devid = devid, .vdev = disk->vdev, .path = disk->pdev_path,
         .readwrite = disk->readwrite, .is_cdrom = disk->is_cdrom,
         .discard = disk->discard != XLCFG_FALSE,
@@ -228,10 +266,12 @@ void xl_blkback_stop(struct xl_ctx *x, uint32_t domid)
     unlink(pidfile);
 }
 
-int xl_disk_wait_backend(struct xl_ctx *x, uint32_t domid, unsigned int devid, int timeout_ms)
+int xl_disk_wait_backend(struct xl_ctx *x, uint32_t domid, const struct xlcfg_disk *disk, unsigned int devid,
+                         int timeout_ms)
 {
     char be[96], path[128];
-    xl_disk_backend_path(domid, devid, be, sizeof(be));
+    bool qdisk = xl_disk_is_qdisk(disk);
+    xl_disk_backend_path(domid, devid, !qdisk, be, sizeof(be));
     struct timespec t0, now;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
@@ -257,10 +297,14 @@ int xl_disk_wait_backend(struct xl_ctx *x, uint32_t domid, unsigned int devid, i
         free(v);
         clock_gettime(CLOCK_MONOTONIC, &now);
         long ms = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-        if (ms > timeout_ms)
+        if (ms > timeout_ms) {
+            if (!qdisk)
+                return xl_error(x, "disk %u of domain %u: xen-blkback did not take it within %d s "
+                                "(is the xen-blkback module loaded? see dmesg)", devid, domid, timeout_ms / 1000);
             return xl_error(x, "disk %u of domain %u: lamina-blkback did not take it within %d s (see %s/blkback-%u.log)",
                             devid, domid, timeout_ms / 1000, XL_LOG_DIR, domid);
-        if (!xl_blkback_pid(domid))
+        }
+        if (qdisk && !xl_blkback_pid(domid))
             return xl_error(x, "disk %u of domain %u: lamina-blkback exited (see %s/blkback-%u.log)", devid, domid,
                             XL_LOG_DIR, domid);
         usleep(20000);

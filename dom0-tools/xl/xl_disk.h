@@ -31,9 +31,14 @@ void xl_blkback_stop(struct xl_ctx *x, uint32_t domid);
 
 /* Waits until the backend has taken the disk (InitWait or later): 0, or an
  * error printed with the backend's own message. */
-int xl_disk_wait_backend(struct xl_ctx *x, uint32_t domid, unsigned int devid, int timeout_ms);
+int xl_disk_wait_backend(struct xl_ctx *x, uint32_t domid, const struct xlcfg_disk *disk, unsigned int devid,
+                         int timeout_ms);
+/* Whether lamina-blkback serves the disk (else Linux's xen-blkback). */
+bool xl_disk_is_qdisk(const struct xlcfg_disk *disk);
 
-/* Xen's device state helpers: the backend path of a disk. */
-void xl_disk_backend_path(uint32_t domid, unsigned int devid, char *out, size_t len);
+/* The backend directory of a disk: backend/vbd/ for phy, else backend/qdisk/. */
+void xl_disk_backend_path(uint32_t domid, unsigned int devid, bool phy, char *out, size_t len);
+/* The backend directory the frontend names (any kind): 0 or -errno. */
+int xl_disk_find_backend(struct xl_ctx *x, uint32_t domid, unsigned int devid, char *out, size_t len);
 
 #endif

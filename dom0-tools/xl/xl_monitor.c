@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "xl_monitor.h"
+#include "xl_disk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,54 @@
 
 #define MONITOR_TOKEN "xl-monitor"
 #define MONITOR_POLL_MS 3000
+/* With disks, the backend process is looked after too: a dead one is
+ * noticed within this, and started again. */
+#define MONITOR_BACKEND_POLL_MS 500
+/* This many deaths within the window: the backend is started in --broken
+ * mode, so the guest's I/O fails rather than hangs on a backend that cannot
+ * stay up. */
+#define BACKEND_MAX_DEATHS 3
+#define BACKEND_DEATH_WINDOW_S 60
+
+struct backend_watch {
+    time_t deaths[BACKEND_MAX_DEATHS];
+    unsigned int n;
+    bool broken;
+};
+
+/* The backend of a running domain is gone while its devices are not (the
+ * toolstack removes them first when it takes the domain down): start it
+ * again. */
+static void look_after_backend(struct xl_ctx *x, uint32_t domid, struct backend_watch *bw)
+{
+    char path[96], *v = NULL;
+    if (xl_blkback_pid(domid))
+        return;
+    snprintf(path, sizeof(path), "/local/domain/0/backend/qdisk/%u", domid);
+    if (xsc_read(x->xs, XSC_NOTX, path, &v, NULL) < 0)
+        return;
+    free(v);
+    time_t now = time(NULL);
+    unsigned int recent = 0;
+    for (unsigned int i = 0; i < bw->n; i++)
+        if (now - bw->deaths[i] < BACKEND_DEATH_WINDOW_S)
+            bw->deaths[recent++] = bw->deaths[i];
+    bw->n = recent;
+    if (bw->n < BACKEND_MAX_DEATHS)
+        bw->deaths[bw->n++] = now;
+    if (!bw->broken && bw->n >= BACKEND_MAX_DEATHS) {
+        bw->broken = true;
+        xl_log(x, "domain %u: lamina-blkback died %d times within %d s: its disks are broken, "
+               "every request now fails (xl destroy the domain, then look at %s/blkback-%u.log)",
+               domid, BACKEND_MAX_DEATHS, BACKEND_DEATH_WINDOW_S, XL_LOG_DIR, domid);
+    } else {
+        xl_log(x, "domain %u: lamina-blkback is gone: starting it again%s", domid,
+               bw->broken ? " (broken mode)" : "");
+    }
+    int rc = xl_blkback_start(x, domid, bw->broken);
+    if (rc < 0)
+        xl_log(x, "domain %u: starting lamina-blkback: %s", domid, ctrl_strerror(rc));
+}
 
 static enum xlcfg_action action_for(const struct domain_config *dc, int reason)
 {
@@ -59,6 +108,7 @@ int xl_monitor_run(struct xl_ctx *x, struct domain_config *dc, uint32_t domid)
     if (rc < 0)
         xl_log(x, "watching @releaseDomain: %s (polling instead)", ctrl_strerror(rc));
     xl_log(x, "waiting for domain %s (domid %u) to die [pid %d]", dc->name, domid, (int)getpid());
+    struct backend_watch bw = { .n = 0 };
     for (;;) {
         struct xen_domctl_getdomaininfo info;
         rc = ctrl_domain_getinfo(x->ctrl, domid, &info);
@@ -89,6 +139,7 @@ int xl_monitor_run(struct xl_ctx *x, struct domain_config *dc, uint32_t domid)
                 return 0;
             }
             uint32_t newid;
+            bw = (struct backend_watch){ .n = 0 };
             if (xl_domain_create(x, dc, false, &newid) != 0) {
                 xl_log(x, "restarting %s failed: giving up", dc->name);
                 return 1;
@@ -97,8 +148,11 @@ int xl_monitor_run(struct xl_ctx *x, struct domain_config *dc, uint32_t domid)
             domid = newid;
             continue;
         }
+        /* also for disks hot-plugged later (block-attach) */
+        if (reason < 0 && rc == 0 && !(info.flags & XEN_DOMINF_dying))
+            look_after_backend(x, domid, &bw);
         char *path = NULL, *token = NULL;
-        rc = xsc_read_watch(x->xs, &path, &token, MONITOR_POLL_MS);
+        rc = xsc_read_watch(x->xs, &path, &token, dc->num_disks ? MONITOR_BACKEND_POLL_MS : MONITOR_POLL_MS);
         free(path);
         if (rc < 0 && rc != -ETIMEDOUT && rc != -EAGAIN) {
             /* xenstored went away: keep polling the hypervisor */

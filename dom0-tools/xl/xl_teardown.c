@@ -42,7 +42,16 @@ void xl_domain_forget(struct xl_ctx *x, uint32_t domid)
 
 int xl_domain_teardown(struct xl_ctx *x, uint32_t domid)
 {
-    /* the backend's grant mappings keep the domain's pages in use */
+    /* the backend's grant mappings keep the domain's pages in use: its
+     * devices go first (so the monitor does not start it again), then it */
+    if (x->xs) {
+        char path[96];
+        snprintf(path, sizeof(path), "/local/domain/0/backend/qdisk/%u", domid);
+        xsc_rm(x->xs, XSC_NOTX, path);
+        /* xen-blkback lets go of its grants when its devices go away too */
+        snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%u", domid);
+        xsc_rm(x->xs, XSC_NOTX, path);
+    }
     xl_blkback_stop(x, domid);
     int rc = ctrl_domain_destroy(x->ctrl, domid);
     if (rc == -ESRCH)

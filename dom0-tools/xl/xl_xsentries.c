@@ -166,7 +166,8 @@ int xl_xs_disk_entries(const struct xl_disk_desc *k, struct xl_xs_entry **out, s
     struct builder b = { .domid = k->domid };
     char fe[96], be[96], num[32], params[XL_XS_VALUE_MAX];
     snprintf(fe, sizeof(fe), "/local/domain/%u/device/vbd/%u", k->domid, k->devid);
-    snprintf(be, sizeof(be), "/local/domain/%u/backend/qdisk/%u/%u", k->backend_domid, k->domid, k->devid);
+    snprintf(be, sizeof(be), "/local/domain/%u/backend/%s/%u/%u", k->backend_domid, k->phy ? "vbd" : "qdisk",
+             k->domid, k->devid);
 
     /* the guest owns its frontend directory (it writes its ring keys there) */
     add(&b, RW, true, "", "%s", fe);
@@ -189,13 +190,19 @@ int xl_xs_disk_entries(const struct xl_disk_desc *k, struct xl_xs_entry **out, s
     add(&b, RO, false, "1", "%s/bootable", be);
     add(&b, RO, false, "1", "%s/state", be);
     add(&b, RO, false, k->vdev, "%s/dev", be);
-    add(&b, RO, false, "qdisk", "%s/type", be);
+    add(&b, RO, false, k->phy ? "phy" : "qdisk", "%s/type", be);
     add(&b, RO, false, k->readwrite ? "w" : "r", "%s/mode", be);
     add(&b, RO, false, k->is_cdrom ? "cdrom" : "disk", "%s/device-type", be);
     /* libxl's spelling for a raw image served by QEMU: "aio:<path>" */
-    if (snprintf(params, sizeof(params), "aio:%s", k->path) >= (int)sizeof(params))
+    if (snprintf(params, sizeof(params), k->phy ? "%s" : "aio:%s", k->path) >= (int)sizeof(params))
         b.overflow = true;
     add(&b, RO, false, params, "%s/params", be);
+    if (k->phy) {
+        /* what Xen's block script adds; xen-blkback opens the device then */
+        add(&b, RO, false, k->path, "%s/physical-device-path", be);
+        add(&b, RO, false, k->physical_device ? k->physical_device : "", "%s/physical-device", be);
+        add(&b, RO, false, "connected", "%s/hotplug-status", be);
+    }
     add(&b, RO, false, k->discard ? "1" : "0", "%s/discard-enable", be);
     if (b.overflow) {
         free(b.e);

@@ -14,6 +14,7 @@
 #include "printk.h"
 #include "pv_console.h"
 #include "sched.h"
+#include "spinlock.h"
 
 void domain_pause(struct domain *d)
 {
@@ -22,6 +23,12 @@ void domain_pause(struct domain *d)
     spin_unlock(&d->lock);
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         vcpu_pause(d->vcpus[i]);
+    /* As Xen's vcpu_sleep_sync(): return once no vCPU of d is still on a
+     * CPU, so what the toolstack reads next (registers, CPU time) holds
+     * still. The kicked CPUs switch away at their next exit. */
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        while (__atomic_load_n(&d->vcpus[i]->in_frame, __ATOMIC_ACQUIRE))
+            arch_cpu_relax();
 }
 
 int domain_unpause(struct domain *d)

@@ -28,4 +28,10 @@ if command -v python3 >/dev/null; then
 else
     echo "bench: xl benchmark skipped: python3 not found (make deps)"
 fi
+echo "== bench: block (dd in a domU through lamina-blkback and xen-blkback vs dom0 on the image)"
+if command -v python3 >/dev/null; then
+    python3 "$here/blk_bench.py" "$build" || echo "bench: block benchmark did not complete"
+else
+    echo "bench: block benchmark skipped: python3 not found (make deps)"
+fi
 exit 0

@@ -22,7 +22,7 @@ def scenario_block(build):
     results = [(v, n, l) for v, n, l in r.results() if n.startswith("block/")]
     for verdict, name, line in results:
         dom0.report(s, name[len("block/"):], verdict == "PASS", line)
-    dom0.report(s, "finished", r.find(r"xl-block: done") is not None and len(results) >= 14,
+    dom0.report(s, "finished", r.find(r"xl-block: done") is not None and len(results) >= 32,
                 "the script did not finish (%d checks reported)" % len(results))
     dom0.report(s, "poweroff", r.end == "exit" and r.status == 0, "end=%s status=%s" % (r.end, r.status))
 

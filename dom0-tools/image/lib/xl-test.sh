@@ -5,8 +5,8 @@
 
 pass() { echo "PASS $check_prefix$1${2:+ ($2)}"; }
 fail() { echo "FAIL $check_prefix$1: $2"; }
-# result CHECK STATUS DETAIL: PASS when STATUS is 0
-result() { if [ "$2" = 0 ]; then pass "$1" "$3"; else fail "$1" "$3"; fi; }
+# result CHECK STATUS DETAIL: PASS when STATUS is 0 (and returns STATUS 0 or 1)
+result() { if [ "$2" = 0 ]; then pass "$1" "$3"; else fail "$1" "$3"; return 1; fi; }
 
 # wait_for SECONDS CMD...: until CMD succeeds (0), or 1 when time is up
 wait_for() {
@@ -43,3 +43,18 @@ console_until() {
     tr -d '\r' < "$_out"
     rm -f "$_out"
 }
+
+# guest_where DOMID: the guest's vCPU registers (xenctx) with pc, lr and
+# elr_el1 named from dom0's /proc/kallsyms (the domU runs dom0's kernel, and
+# neither is randomized): where a hung guest is
+guest_where() {
+    xenctx "$1" | while read -r _v _n _pc pc _lr lr _sp sp _cpsr cpsr _elr elr; do
+        echo "$_v $_n pc $pc lr $lr sp $sp cpsr $cpsr elr_el1 $elr"
+        for a in $pc $lr $elr; do
+            sym=$(awk -v a="$a" '$1 <= a { s = $3 " " $4 } $1 > a { exit } END { print s }' /tmp/kallsyms.sorted 2>/dev/null)
+            echo "  $a ${sym:-?}"
+        done
+    done
+}
+# sorted once (addresses are 16 hex digits: string order is address order)
+[ -f /tmp/kallsyms.sorted ] || sort /proc/kallsyms > /tmp/kallsyms.sorted 2>/dev/null

@@ -172,6 +172,23 @@ static void test_disk_entries(void)
     snprintf(p, sizeof(p), "%s/mode", be);
     CHECK((x = find(e, n, p)) && !strcmp(x->value, "r"));
     free(e);
+    /* phy: Linux's xen-blkback's directory, the device it opens */
+    k.phy = true;
+    k.path = "/dev/loop0";
+    k.physical_device = "7:0";
+    CHECK_EQ(xl_xs_disk_entries(&k, &e, &n), 0);
+    const char *vbd = "/local/domain/0/backend/vbd/7/51712";
+    snprintf(p, sizeof(p), "/local/domain/7/device/vbd/51712/backend");
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, vbd));
+    snprintf(p, sizeof(p), "%s/physical-device", vbd);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "7:0"));
+    snprintf(p, sizeof(p), "%s/params", vbd);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "/dev/loop0"));
+    snprintf(p, sizeof(p), "%s/type", vbd);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "phy"));
+    CHECK(find(e, n, be) == NULL);
+    free(e);
+    k.phy = false;
     /* a path too long for a value is refused, not cut short */
     char longpath[400];
     memset(longpath, 'a', sizeof(longpath) - 1);

@@ -114,7 +114,6 @@ static int dev_start(struct blk_dev *d, bool announce)
         free(params);
         return rc;
     }
-    free(params);
     d->disk_open = true;
     if (xs_read_uint(bb, d->bepath, "discard-enable", 1, &discard_enable) < 0)
         discard_enable = 1;
@@ -149,10 +148,12 @@ static int dev_start(struct blk_dev *d, bool announce)
     }
     if (rc < 0) {
         dev_fatal(d, rc, "writing the backend features");
+        free(params);
         return rc;
     }
     blk_log("vbd %u/%u: %s, %" PRIu64 " sectors%s%s", d->fe_domid, d->devid, path, d->disk.sectors,
             readonly ? ", read-only" : "", d->lim.discard ? ", discard" : "");
+    free(params);
     if (announce)
         set_state(d, XenbusStateInitWait);
     else
