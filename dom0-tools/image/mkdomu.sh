@@ -28,7 +28,7 @@ chmod 1777 "$root/tmp"
 install -m 0755 "$bb" "$root/bin/busybox"
 for a in sh ash cat echo grep sed mount umount uname sleep ls poweroff reboot halt setsid cttyhack \
          dmesg ps free mkdir true false devmem insmod mke2fs mkfs.ext2 dd sync md5sum sha256sum \
-         head tail wc cmp rm seq blockdev; do
+         head tail wc cmp rm seq blockdev ip ping nc ifconfig hostname timeout stat cut awk tr; do
     ln -s busybox "$root/bin/$a"
 done
 
@@ -39,6 +39,7 @@ done
 #           with lamina.domu.xendev
 #   block   xen-blkfront and ext4 (which also mounts ext2), loaded at boot:
 #           on Xen a domU's disks appear as /dev/xvd* without asking
+#   net     xen-netfront, loaded at boot (eth0 for each vif)
 kver=$(cat "$build/dom0/kernel-version" 2>/dev/null) || die "no $build/dom0/kernel-version (fetch.sh kernel)"
 kmod=$build/dom0/kroot/lib/modules/$kver
 [ -f "$kmod/modules.dep" ] || die "no $kmod/modules.dep"
@@ -64,6 +65,7 @@ module_set() {  # SET MODULE...
 }
 module_set xendev xen-privcmd xen-gntdev xen-gntalloc
 module_set block crc32c_generic ext4 xen-blkfront
+module_set net xen-netfront
 
 # programs that run inside the domU (dom0-tools/tests/build.mk: DOMU_BINS)
 for p in "$build"/dom0-tools/domu-bin/*; do

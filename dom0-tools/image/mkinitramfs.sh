@@ -34,7 +34,7 @@ bb=$build/dom0/busybox/bin/busybox
 
 root=$build/dom0/rootfs
 rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,root,mnt,etc/lamina,usr/lib/lamina/bin,usr/lib/lamina/tests,lib/modules/"$kver"}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,root,mnt,etc/lamina,usr/lib/lamina/bin,usr/lib/lamina/tests,lib/modules/"$kver",var/lib/xen/images}
 ln -s bin "$root/sbin"
 ln -s ../bin "$root/usr/bin"
 ln -s ../bin "$root/usr/sbin"

@@ -8,7 +8,7 @@
 #                                         no hypervisor (ASan + UBSan)
 XL_SRC := dom0-tools/xl
 # every command family is a cmd_*.c; the rest is the program's own library
-XL_NAMES := xl xl_ctx xl_domain xl_xsentries xl_dominfo xl_teardown xl_disk \
+XL_NAMES := xl xl_ctx xl_domain xl_xsentries xl_dominfo xl_teardown xl_disk xl_nic \
 	xl_print xl_print_info xl_jsoncopy xl_names xl_state \
 	$(patsubst $(XL_SRC)/%.c,%,$(wildcard $(XL_SRC)/cmd_*.c)) \
 	$(patsubst $(XL_SRC)/%.c,%,$(wildcard $(XL_SRC)/xl_create*.c $(XL_SRC)/xl_monitor*.c))
@@ -64,6 +64,13 @@ DOM0_FILES += $(XL_EXAMPLES)
 $(BUILD)/dom0-tools/files/etc/xen/%.cfg: $(XL_SRC)/examples/%.cfg
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
+
+# the hotplug scripts xl runs, in dom0's /etc/xen/scripts/ (as Xen's)
+XL_SCRIPTS := $(patsubst $(XL_SRC)/scripts/%,$(BUILD)/dom0-tools/files/etc/xen/scripts/%,$(wildcard $(XL_SRC)/scripts/*))
+DOM0_FILES += $(XL_SCRIPTS)
+$(BUILD)/dom0-tools/files/etc/xen/scripts/%: $(XL_SRC)/scripts/%
+	@mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
 
 # --- the read-only commands' pure parts: xl_print*.c (xl list, vcpu-list,
 # uptime, info), xl_jsoncopy.c (JSON read back: list -l, rename), xl_names.c

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "xl_cmds.h"
 #include "xl_monitor.h"
+#include "xl_nic.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -111,6 +112,9 @@ int cmd_create(struct xl_ctx *x, int argc, char **argv)
     }
     xl_log_for_domain(x, dc.name);
     uint32_t domid;
+    for (size_t i = 0; i < dc.num_nics; i++)
+        if ((rc = xl_nic_assign_mac(x, &dc.nics[i])))
+            goto out;
     if ((rc = xl_domain_create(x, &dc, paused, &domid)))
         goto out;
     if (!quiet && x->verbose)

@@ -71,6 +71,12 @@ static const struct xl_cmd commands[] = {
       "[-f] <Domain> <DevId>",
       "-f               remove the device even when the guest does not let go of it\n"
       "DevId            the device number (51728) or its vdev (xvdb)" },
+    { "network-attach", cmd_network_attach, "Create a new virtual network device",
+      "<Domain> <nic-spec-component(s)>...",
+      "nic-spec         as a vif = [...] entry of xl.cfg (xl-network-configuration(5))" },
+    { "network-list", cmd_network_list, "List virtual network interfaces for a domain", "<Domain(s)>", "" },
+    { "network-detach", cmd_network_detach, "Destroy a domain's virtual network device",
+      "<Domain> <DevId|mac>", "" },
     { "domid", cmd_domid, "Convert a domain name to a domain id", "<DomainName>", "" },
     { "domname", cmd_domname, "Convert a domain id to a domain name", "<DomainId>", "" },
     { "rename", cmd_rename, "Rename a domain", "<Domain> <NewDomainName>", "" },

@@ -146,6 +146,17 @@ struct xl_disk_desc {
     const char *physical_device;    /* phy only */
     bool readwrite, is_cdrom, discard, trusted;
 };
+/* One network interface: the frontend's device/vif/<devid> (what Linux's
+ * xen-netfront reads: backend, backend-id, handle, mac) and netback's
+ * backend/vif/<domid>/<devid> (with the script and bridge for hotplug). */
+struct xl_nic_desc {
+    uint32_t domid;
+    unsigned int devid;
+    const char *mac, *bridge, *script, *ip;
+    unsigned int mtu;           /* 0: not given */
+};
+int xl_xs_nic_entries(const struct xl_nic_desc *k, struct xl_xs_entry **out, size_t *n);
+
 /* -ENAMETOOLONG when the path does not fit a xenstore value here. */
 int xl_xs_disk_entries(const struct xl_disk_desc *k, struct xl_xs_entry **out, size_t *n);
 

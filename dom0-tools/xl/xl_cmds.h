@@ -26,6 +26,10 @@ int cmd_vcpu_list(struct xl_ctx *x, int argc, char **argv);
 int cmd_block_attach(struct xl_ctx *x, int argc, char **argv);
 int cmd_block_detach(struct xl_ctx *x, int argc, char **argv);
 int cmd_block_list(struct xl_ctx *x, int argc, char **argv);
+/* cmd_net.c */
+int cmd_network_attach(struct xl_ctx *x, int argc, char **argv);
+int cmd_network_detach(struct xl_ctx *x, int argc, char **argv);
+int cmd_network_list(struct xl_ctx *x, int argc, char **argv);
 /* cmd_names.c */
 int cmd_domid(struct xl_ctx *x, int argc, char **argv);
 int cmd_domname(struct xl_ctx *x, int argc, char **argv);

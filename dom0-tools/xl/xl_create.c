@@ -10,6 +10,7 @@
 
 #include "build_dom.h"
 #include "xl_disk.h"
+#include "xl_nic.h"
 #include "xl_state.h"
 
 #include <errno.h>
@@ -175,8 +176,9 @@ int xl_domain_create(struct xl_ctx *x, const struct domain_config *dc, bool paus
                 goto out;
             }
     }
-    if (dc->num_nics)
-        xl_warn(x, "vif: network devices are not supported yet: %zu ignored", dc->num_nics);
+    for (size_t i = 0; i < dc->num_nics; i++)
+        if ((rc = xl_nic_check(x, &dc->nics[i])))
+            goto out;
 
     xl_log(x, "creating domain %s: kernel %s, ramdisk %s, memory %llu MiB, maxmem %llu MiB, %u vCPUs",
            dc->name, dc->kernel, dc->ramdisk ? dc->ramdisk : "(none)", (unsigned long long)dc->memory_mib,
@@ -248,6 +250,9 @@ int xl_domain_create(struct xl_ctx *x, const struct domain_config *dc, bool paus
     }
     for (size_t i = 0; i < dc->num_disks; i++)
         if ((rc = xl_disk_wait_backend(x, dom.domid, &dc->disks[i], devids[i], 10000)))
+            goto out;
+    for (size_t i = 0; i < dc->num_nics; i++)
+        if ((rc = xl_nic_add(x, dom.domid, &dc->nics[i])))
             goto out;
     if ((rc = xsc_introduce(x->xs, dom.domid, dom.store_gfn, dom.store_port)) < 0) {
         rc = xl_error_errno(x, rc, "introducing domain %u to xenstored", dom.domid);

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "xl_create.h"
 #include "xl_disk.h"
+#include "xl_nic.h"
 #include "xl_state.h"
 
 #include <errno.h>
@@ -48,8 +49,12 @@ int xl_domain_teardown(struct xl_ctx *x, uint32_t domid)
         char path[96];
         snprintf(path, sizeof(path), "/local/domain/0/backend/qdisk/%u", domid);
         xsc_rm(x->xs, XSC_NOTX, path);
-        /* xen-blkback lets go of its grants when its devices go away too */
+        /* xen-blkback and xen-netback let go of their grants when their
+         * devices go away too (the vif's hotplug script runs first) */
         snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%u", domid);
+        xsc_rm(x->xs, XSC_NOTX, path);
+        xl_nic_remove_all(x, domid);
+        snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u", domid);
         xsc_rm(x->xs, XSC_NOTX, path);
     }
     xl_blkback_stop(x, domid);

@@ -212,3 +212,48 @@ int xl_xs_disk_entries(const struct xl_disk_desc *k, struct xl_xs_entry **out, s
     *n = b.n;
     return 0;
 }
+
+int xl_xs_nic_entries(const struct xl_nic_desc *k, struct xl_xs_entry **out, size_t *n)
+{
+    struct builder b = { .domid = k->domid };
+    char fe[96], be[96], num[32];
+    snprintf(fe, sizeof(fe), "/local/domain/%u/device/vif/%u", k->domid, k->devid);
+    snprintf(be, sizeof(be), "/local/domain/0/backend/vif/%u/%u", k->domid, k->devid);
+
+    add(&b, RW, true, "", "%s", fe);
+    add(&b, RW, false, be, "%s/backend", fe);
+    add(&b, RW, false, "0", "%s/backend-id", fe);
+    add(&b, RW, false, "1", "%s/state", fe);
+    snprintf(num, sizeof(num), "%u", k->devid);
+    add(&b, RW, false, num, "%s/handle", fe);
+    add(&b, RW, false, k->mac, "%s/mac", fe);
+    add(&b, RW, false, "1", "%s/trusted", fe);
+    if (k->mtu) {
+        snprintf(num, sizeof(num), "%u", k->mtu);
+        add(&b, RW, false, num, "%s/mtu", fe);
+    }
+
+    add(&b, RO, true, "", "%s", be);
+    add(&b, RO, false, fe, "%s/frontend", be);
+    snprintf(num, sizeof(num), "%u", k->domid);
+    add(&b, RO, false, num, "%s/frontend-id", be);
+    add(&b, RO, false, "1", "%s/online", be);
+    add(&b, RO, false, "1", "%s/state", be);
+    snprintf(num, sizeof(num), "%u", k->devid);
+    add(&b, RO, false, num, "%s/handle", be);
+    add(&b, RO, false, k->mac, "%s/mac", be);
+    add(&b, RO, false, k->bridge, "%s/bridge", be);
+    add(&b, RO, false, k->script, "%s/script", be);
+    add(&b, RO, false, "vif", "%s/type", be);
+    snprintf(num, sizeof(num), "%u", k->mtu ? k->mtu : 1500u);
+    add(&b, RO, false, num, "%s/mtu", be);
+    if (k->ip)
+        add(&b, RO, false, k->ip, "%s/ip", be);
+    if (b.overflow) {
+        free(b.e);
+        return -ENAMETOOLONG;
+    }
+    *out = b.e;
+    *n = b.n;
+    return 0;
+}

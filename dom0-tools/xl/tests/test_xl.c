@@ -198,6 +198,40 @@ static void test_disk_entries(void)
     CHECK_EQ(xl_xs_disk_entries(&k, &e, &n), -ENAMETOOLONG);
 }
 
+/* What Linux's xen-netfront reads (backend, backend-id, handle, mac) and
+ * xen-netback and vif-bridge read (frontend, handle, mac, bridge, script). */
+static void test_nic_entries(void)
+{
+    struct xl_nic_desc k = { .domid = 4, .devid = 1, .mac = "00:16:3e:00:01:02", .bridge = "xenbr0",
+                             .script = "vif-bridge" };
+    struct xl_xs_entry *e;
+    size_t n;
+    CHECK_EQ(xl_xs_nic_entries(&k, &e, &n), 0);
+    const char *fe = "/local/domain/4/device/vif/1", *be = "/local/domain/0/backend/vif/4/1";
+    char p[200];
+    const struct xl_xs_entry *x = find(e, n, fe);
+    CHECK(x && !strcmp(x->perms[0], "n4"));
+    snprintf(p, sizeof(p), "%s/backend", fe);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, be));
+    snprintf(p, sizeof(p), "%s/mac", fe);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "00:16:3e:00:01:02"));
+    snprintf(p, sizeof(p), "%s/handle", fe);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "1"));
+    x = find(e, n, be);
+    CHECK(x && !strcmp(x->perms[0], "n0") && !strcmp(x->perms[1], "r4"));
+    snprintf(p, sizeof(p), "%s/bridge", be);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "xenbr0"));
+    snprintf(p, sizeof(p), "%s/script", be);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "vif-bridge"));
+    snprintf(p, sizeof(p), "%s/frontend-id", be);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "4"));
+    snprintf(p, sizeof(p), "%s/mtu", be);
+    CHECK((x = find(e, n, p)) && !strcmp(x->value, "1500"));
+    snprintf(p, sizeof(p), "%s/ip", be);
+    CHECK(find(e, n, p) == NULL);
+    free(e);
+}
+
 static void test_shutdown_reason(void)
 {
     struct xen_domctl_getdomaininfo info = { 0 };
@@ -220,5 +254,6 @@ int main(void)
     RUN(test_entries_long_name);
     RUN(test_shutdown_reason);
     RUN(test_disk_entries);
+    RUN(test_nic_entries);
     CHECK_MAIN_END();
 }

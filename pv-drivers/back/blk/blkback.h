@@ -76,6 +76,8 @@ int blkback_scan(struct blkback *bb);          /* add new devices, drop vanished
 void blkback_frontend_changed(struct blkback *bb, const char *path);
 void blkback_dev_free(struct blkback *bb, struct blk_dev *d);
 void blkback_dev_disconnect(struct blk_dev *d);
+/* The frontend broke the protocol: disconnect, say why, go Closing. */
+void blkback_dev_fail(struct blk_dev *d, const char *why);
 
 /* io.c: the rings */
 int blkback_queue_connect(struct blk_queue *q, const grant_ref_t *refs, unsigned int pages,

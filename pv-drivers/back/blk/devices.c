@@ -84,6 +84,13 @@ void blkback_dev_disconnect(struct blk_dev *d)
     d->nr_queues = 0;
 }
 
+void blkback_dev_fail(struct blk_dev *d, const char *why)
+{
+    blkback_dev_disconnect(d);
+    dev_fatal(d, EPROTO, why);
+    set_state(d, XenbusStateClosing);   /* the frontend sees it, and closes */
+}
+
 static int read_fe_state(struct blk_dev *d, enum xenbus_state *s);
 
 /* Opens the image and says what we offer: Initialising -> InitWait. */

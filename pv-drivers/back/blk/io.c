@@ -295,7 +295,7 @@ void blkback_queue_run(struct blk_queue *q)
         if (!pv_ring_prod_ok(prod, q->ring.req_cons, q->ring.rsp_prod_pvt, RING_SIZE(&q->ring))) {
             blk_log("vbd %u/%u queue %u: frontend wrote an impossible req_prod %u (consumed %u): disconnecting",
                     d->fe_domid, d->devid, q->index, prod, q->ring.req_cons);
-            blkback_dev_disconnect(d);
+            blkback_dev_fail(d, "impossible ring index from the frontend");
             return;
         }
         while (q->ring.req_cons != prod) {
