@@ -4,22 +4,25 @@
 #
 # dom0 (arm64, static, into the initramfs at /usr/lib/lamina/bin):
 #   $(BUILD)/dom0-tools/bin/lamina-blkback   the block backend (one per guest)
+#   $(BUILD)/dom0-tools/bin/lamina-netback   the network backend (one per guest, taps)
 # host (ASan + UBSan, part of `make unit`):
 #   $(BUILD)/host/unit-tests/pv_common       xenbus states, ring indexes, blkif
 #                                            request decoding, the disk layer
 PV_COMMON := pv-drivers/common
 PV_BACK := pv-drivers/back
 PV_OBJ := $(BUILD)/pv-drivers/obj
-PV_COMMON_NAMES := xenbus_state pv_ring blkif_req
+PV_COMMON_NAMES := xenbus_state pv_ring blkif_req netif_pkt
 PV_BLK_NAMES := main devices io disk
 
-PV_INCLUDES := -I $(PV_COMMON) -I $(PV_BACK) -I $(PV_BACK)/blk -I $(XSC_SRC) -I $(BUILD)/include
+PV_INCLUDES := -I $(PV_COMMON) -I $(PV_BACK) -I $(PV_BACK)/blk -I $(PV_BACK)/net -I $(XSC_SRC) -I $(BUILD)/include
 PV_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE -D__XEN_TOOLS__ $(PV_INCLUDES) -MMD -MP
 
 PV_BLKBACK := $(DOM0_BIN_DIR)/lamina-blkback
-DOM0_BINS += $(PV_BLKBACK)
+PV_NETBACK := $(DOM0_BIN_DIR)/lamina-netback
+PV_NET_NAMES := main devices io tap
+DOM0_BINS += $(PV_BLKBACK) $(PV_NETBACK)
 .PHONY: pv-drivers
-pv-drivers: $(PV_BLKBACK)
+pv-drivers: $(PV_BLKBACK) $(PV_NETBACK)
 dom0-tests: pv-drivers
 
 $(PV_OBJ)/common/%.o: $(PV_COMMON)/%.c pv-drivers/build.mk | $(DOM0_TESTS_XEN)
@@ -32,8 +35,15 @@ $(PV_OBJ)/back/%.o: $(PV_BACK)/%.c pv-drivers/build.mk | $(DOM0_TESTS_XEN)
 	@echo "  CC      $<"
 	$(Q)$(CC_ARM) $(PV_CFLAGS) -c $< -o $@
 
-$(PV_BLKBACK): $(addprefix $(PV_OBJ)/back/blk/,$(addsuffix .o,$(PV_BLK_NAMES))) $(PV_OBJ)/back/xendev.o \
+$(PV_BLKBACK): $(addprefix $(PV_OBJ)/back/blk/,$(addsuffix .o,$(PV_BLK_NAMES))) $(PV_OBJ)/back/xendev.o $(PV_OBJ)/back/xsnode.o \
 		$(addprefix $(PV_OBJ)/common/,$(addsuffix .o,$(PV_COMMON_NAMES))) $(XSD_OBJ)/cli/xsclient.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC_ARM) -static -o $@ $^
+
+$(PV_NETBACK): $(addprefix $(PV_OBJ)/back/net/,$(addsuffix .o,$(PV_NET_NAMES))) $(PV_OBJ)/back/xendev.o \
+		$(PV_OBJ)/back/xsnode.o $(addprefix $(PV_OBJ)/common/,$(addsuffix .o,$(PV_COMMON_NAMES))) \
+		$(XSD_OBJ)/cli/xsclient.o
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC_ARM) -static -o $@ $^

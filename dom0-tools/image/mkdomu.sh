@@ -28,7 +28,7 @@ chmod 1777 "$root/tmp"
 install -m 0755 "$bb" "$root/bin/busybox"
 for a in sh ash cat echo grep sed mount umount uname sleep ls poweroff reboot halt setsid cttyhack \
          dmesg ps free mkdir true false devmem insmod mke2fs mkfs.ext2 dd sync md5sum sha256sum \
-         head tail wc cmp rm seq blockdev ip ping nc ifconfig hostname timeout stat cut awk tr; do
+         head tail wc cmp rm seq blockdev ip ping nc ifconfig hostname timeout stat cut awk tr mkfifo; do
     ln -s busybox "$root/bin/$a"
 done
 

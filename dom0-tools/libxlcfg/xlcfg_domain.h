@@ -78,6 +78,10 @@ struct xlcfg_disk {
 /* libxl_nic_type. */
 enum xlcfg_nic_type { XLCFG_NIC_UNKNOWN, XLCFG_NIC_VIF_IOEMU, XLCFG_NIC_VIF };
 
+/* backendtype= (Lamina's key): Linux's xen-netback in dom0's kernel, or
+ * lamina-netback in user space; UNSET: the toolstack's default. */
+enum xlcfg_nic_backend { XLCFG_NIC_BACKEND_UNSET, XLCFG_NIC_BACKEND_NETBACK, XLCFG_NIC_BACKEND_LAMINA };
+
 /* One vif = [ ... ] entry (xl-network-configuration(5)). */
 struct xlcfg_nic {
     int devid;                  /* index in the list unless devid= */
@@ -86,6 +90,7 @@ struct xlcfg_nic {
     char *bridge, *gatewaydev, *ip, *script, *backend_domname, *ifname;
     char *model, *rate;
     enum xlcfg_nic_type nictype;
+    enum xlcfg_nic_backend backend_type;
     unsigned int mtu;           /* 0: not given */
     int line;
 };

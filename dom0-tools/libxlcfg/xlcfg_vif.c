@@ -134,6 +134,14 @@ static int parse_piece(struct npc *n, char *piece)
             nic->nictype = XLCFG_NIC_VIF_IOEMU;
         else
             return nerr(n, "invalid type '%.40s' (vif or ioemu)", v);
+    } else if (eq && !strcmp(piece, "backendtype")) {
+        /* Lamina's key: which backend serves the interface */
+        if (!strcmp(v, "netback"))
+            nic->backend_type = XLCFG_NIC_BACKEND_NETBACK;
+        else if (!strcmp(v, "lamina"))
+            nic->backend_type = XLCFG_NIC_BACKEND_LAMINA;
+        else
+            return nerr(n, "invalid backendtype '%.40s' (netback: Linux's xen-netback; lamina: lamina-netback)", v);
     } else if (eq && !strcmp(piece, "mac")) {
         if (!parse_mac(v, nic->mac))
             return nerr(n, "invalid mac '%.40s' (six hex bytes: 00:16:3e:12:34:56)", v);

@@ -80,7 +80,8 @@ int cmd_network_attach(struct xl_ctx *x, int argc, char **argv)
     rc = xl_nic_add(x, domid, &nic);
     if (rc) {
         char be[96];
-        snprintf(be, sizeof(be), "/local/domain/0/backend/vif/%u/%d", domid, nic.devid);
+        snprintf(be, sizeof(be), "/local/domain/0/backend/%s/%u/%d", xl_nic_is_lamina(&nic) ? "qnic" : "vif",
+                 domid, nic.devid);
         xsc_rm(x->xs, XSC_NOTX, dir);
         xsc_rm(x->xs, XSC_NOTX, be);
     }
@@ -131,6 +132,8 @@ int cmd_network_detach(struct xl_ctx *x, int argc, char **argv)
         return xl_error(x, "network-detach: domain %u has no interface %s", domid, argv[2]);
     snprintf(fe, sizeof(fe), "/local/domain/%u/device/vif/%d", domid, devid);
     snprintf(be, sizeof(be), "/local/domain/0/backend/vif/%u/%d", domid, devid);
+    if (read_int(x, be, "state", -1) < 0)
+        snprintf(be, sizeof(be), "/local/domain/0/backend/qnic/%u/%d", domid, devid);
     if (read_int(x, be, "state", -1) < 0)
         return xl_error(x, "network-detach: domain %u has no interface %s", domid, argv[2]);
     snprintf(path, sizeof(path), "%s/online", be);

@@ -152,6 +152,7 @@ struct xl_disk_desc {
 struct xl_nic_desc {
     uint32_t domid;
     unsigned int devid;
+    bool lamina;                /* lamina-netback (backend/qnic/), else xen-netback (backend/vif/) */
     const char *mac, *bridge, *script, *ip;
     unsigned int mtu;           /* 0: not given */
 };

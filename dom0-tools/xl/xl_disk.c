@@ -132,9 +132,9 @@ int xl_disk_add(struct xl_ctx *x, uint32_t domid, const struct xlcfg_disk *disk,
     return 0;
 }
 
-static void pidfile_path(uint32_t domid, char *out, size_t len)
+static void pidfile_path(const char *kind, uint32_t domid, char *out, size_t len)
 {
-    snprintf(out, len, XL_BLKBACK_RUN_DIR "/blkback-%u.pid", domid);
+    snprintf(out, len, XL_BLKBACK_RUN_DIR "/%s-%u.pid", kind, domid);
 }
 
 /* Alive and not a zombie (the backend's parent is init, which may be a
@@ -155,10 +155,10 @@ static bool process_alive(pid_t pid)
     return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
 }
 
-pid_t xl_blkback_pid(uint32_t domid)
+pid_t xl_backend_pid(const char *kind, uint32_t domid)
 {
     char path[96], buf[32];
-    pidfile_path(domid, path, sizeof(path));
+    pidfile_path(kind, domid, path, sizeof(path));
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
@@ -171,16 +171,17 @@ pid_t xl_blkback_pid(uint32_t domid)
     return pid > 1 && process_alive((pid_t)pid) ? (pid_t)pid : 0;
 }
 
-int xl_blkback_start(struct xl_ctx *x, uint32_t domid, bool broken)
+int xl_backend_start(struct xl_ctx *x, const char *kind, uint32_t domid, bool broken)
 {
-    char pidfile[96], log[128], id[16];
-    if (xl_blkback_pid(domid))
+    char pidfile[96], log[128], id[16], prog[32];
+    if (xl_backend_pid(kind, domid))
         return 0;
+    snprintf(prog, sizeof(prog), "lamina-%s", kind);
     mkdir("/run", 0755);
     mkdir(XL_BLKBACK_RUN_DIR, 0755);
     mkdir(XL_LOG_DIR, 0755);
-    pidfile_path(domid, pidfile, sizeof(pidfile));
-    snprintf(log, sizeof(log), XL_LOG_DIR "/blkback-%u.log", domid);
+    pidfile_path(kind, domid, pidfile, sizeof(pidfile));
+    snprintf(log, sizeof(log), XL_LOG_DIR "/%s-%u.log", kind, domid);
     snprintf(id, sizeof(id), "%u", domid);
 
     int pipefd[2];
@@ -209,9 +210,9 @@ int xl_blkback_start(struct xl_ctx *x, uint32_t domid, bool broken)
                 dup2(fd, 2);
             }
             if (broken)
-                execlp("lamina-blkback", "lamina-blkback", "--broken", "--pidfile", pidfile, id, (char *)NULL);
+                execlp(prog, prog, "--broken", "--pidfile", pidfile, id, (char *)NULL);
             else
-                execlp("lamina-blkback", "lamina-blkback", "--pidfile", pidfile, id, (char *)NULL);
+                execlp(prog, prog, "--pidfile", pidfile, id, (char *)NULL);
             int e = errno;
             (void)!write(pipefd[1], &e, sizeof(e));
             _exit(127);
@@ -241,15 +242,15 @@ int xl_blkback_start(struct xl_ctx *x, uint32_t domid, bool broken)
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return -ECHILD;
-    xl_log(x, "started lamina-blkback for domain %u%s (log %s)", domid, broken ? " in broken mode" : "", log);
+    xl_log(x, "started %s for domain %u%s (log %s)", prog, domid, broken ? " in broken mode" : "", log);
     return 0;
 }
 
-void xl_blkback_stop(struct xl_ctx *x, uint32_t domid)
+void xl_backend_stop(struct xl_ctx *x, const char *kind, uint32_t domid)
 {
     char pidfile[96];
-    pid_t pid = xl_blkback_pid(domid);
-    pidfile_path(domid, pidfile, sizeof(pidfile));
+    pid_t pid = xl_backend_pid(kind, domid);
+    pidfile_path(kind, domid, pidfile, sizeof(pidfile));
     if (!pid) {
         unlink(pidfile);
         return;
@@ -258,7 +259,7 @@ void xl_blkback_stop(struct xl_ctx *x, uint32_t domid)
     for (int i = 0; i < 300 && process_alive(pid); i++)
         usleep(10000);
     if (process_alive(pid)) {
-        xl_log(x, "lamina-blkback %d for domain %u ignored SIGTERM: killing it", (int)pid, domid);
+        xl_log(x, "lamina-%s %d for domain %u ignored SIGTERM: killing it", kind, (int)pid, domid);
         kill(pid, SIGKILL);
         for (int i = 0; i < 200 && process_alive(pid); i++)
             usleep(10000);
@@ -309,4 +310,19 @@ int xl_disk_wait_backend(struct xl_ctx *x, uint32_t domid, const struct xlcfg_di
                             XL_LOG_DIR, domid);
         usleep(20000);
     }
+}
+
+int xl_blkback_start(struct xl_ctx *x, uint32_t domid, bool broken)
+{
+    return xl_backend_start(x, "blkback", domid, broken);
+}
+
+pid_t xl_blkback_pid(uint32_t domid)
+{
+    return xl_backend_pid("blkback", domid);
+}
+
+void xl_blkback_stop(struct xl_ctx *x, uint32_t domid)
+{
+    xl_backend_stop(x, "blkback", domid);
 }

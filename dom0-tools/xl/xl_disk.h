@@ -20,6 +20,14 @@ int xl_disk_prepare(struct xl_ctx *x, const struct xlcfg_disk *disk, unsigned in
 /* Writes the disk's xenstore entries (frontend and backend directories). */
 int xl_disk_add(struct xl_ctx *x, uint32_t domid, const struct xlcfg_disk *disk, unsigned int devid);
 
+/* A user-space backend process, kind "blkback" or "netback" (the program
+ * lamina-<kind>, its pidfile XL_BLKBACK_RUN_DIR/<kind>-<domid>.pid, its log
+ * XL_LOG_DIR/<kind>-<domid>.log): start unless one runs, pid (0: none),
+ * stop (SIGTERM, then SIGKILL). */
+int xl_backend_start(struct xl_ctx *x, const char *kind, uint32_t domid, bool broken);
+pid_t xl_backend_pid(const char *kind, uint32_t domid);
+void xl_backend_stop(struct xl_ctx *x, const char *kind, uint32_t domid);
+
 /* Starts lamina-blkback for domid unless one runs; broken: the mode that
  * fails every request (after repeated deaths). 0 or -errno. */
 int xl_blkback_start(struct xl_ctx *x, uint32_t domid, bool broken);

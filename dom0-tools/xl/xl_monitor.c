@@ -43,12 +43,13 @@ struct backend_watch {
 /* The backend of a running domain is gone while its devices are not (the
  * toolstack removes them first when it takes the domain down): start it
  * again. */
-static void look_after_backend(struct xl_ctx *x, uint32_t domid, struct backend_watch *bw)
+static void look_after_backend(struct xl_ctx *x, uint32_t domid, const char *kind, const char *dir,
+                               struct backend_watch *bw)
 {
     char path[96], *v = NULL;
-    if (xl_blkback_pid(domid))
+    if (xl_backend_pid(kind, domid))
         return;
-    snprintf(path, sizeof(path), "/local/domain/0/backend/qdisk/%u", domid);
+    snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u", dir, domid);
     if (xsc_read(x->xs, XSC_NOTX, path, &v, NULL) < 0)
         return;
     free(v);
@@ -62,16 +63,21 @@ static void look_after_backend(struct xl_ctx *x, uint32_t domid, struct backend_
         bw->deaths[bw->n++] = now;
     if (!bw->broken && bw->n >= BACKEND_MAX_DEATHS) {
         bw->broken = true;
-        xl_log(x, "domain %u: lamina-blkback died %d times within %d s: its disks are broken, "
-               "every request now fails (xl destroy the domain, then look at %s/blkback-%u.log)",
-               domid, BACKEND_MAX_DEATHS, BACKEND_DEATH_WINDOW_S, XL_LOG_DIR, domid);
+        xl_log(x, "domain %u: lamina-%s died %d times within %d s: its devices are broken%s "
+               "(xl destroy the domain, then look at %s/%s-%u.log)", domid, kind, BACKEND_MAX_DEATHS,
+               BACKEND_DEATH_WINDOW_S, strcmp(kind, "blkback") ? "" : ", every request now fails", XL_LOG_DIR,
+               kind, domid);
+        if (strcmp(kind, "blkback"))
+            return;     /* only the block backend has a mode that fails every request */
+    } else if (bw->broken && strcmp(kind, "blkback")) {
+        return;
     } else {
-        xl_log(x, "domain %u: lamina-blkback is gone: starting it again%s", domid,
+        xl_log(x, "domain %u: lamina-%s is gone: starting it again%s", domid, kind,
                bw->broken ? " (broken mode)" : "");
     }
-    int rc = xl_blkback_start(x, domid, bw->broken);
+    int rc = xl_backend_start(x, kind, domid, bw->broken);
     if (rc < 0)
-        xl_log(x, "domain %u: starting lamina-blkback: %s", domid, ctrl_strerror(rc));
+        xl_log(x, "domain %u: starting lamina-%s: %s", domid, kind, ctrl_strerror(rc));
 }
 
 static enum xlcfg_action action_for(const struct domain_config *dc, int reason)
@@ -108,7 +114,7 @@ int xl_monitor_run(struct xl_ctx *x, struct domain_config *dc, uint32_t domid)
     if (rc < 0)
         xl_log(x, "watching @releaseDomain: %s (polling instead)", ctrl_strerror(rc));
     xl_log(x, "waiting for domain %s (domid %u) to die [pid %d]", dc->name, domid, (int)getpid());
-    struct backend_watch bw = { .n = 0 };
+    struct backend_watch bw = { .n = 0 }, nbw = { .n = 0 };
     for (;;) {
         struct xen_domctl_getdomaininfo info;
         rc = ctrl_domain_getinfo(x->ctrl, domid, &info);
@@ -140,6 +146,7 @@ int xl_monitor_run(struct xl_ctx *x, struct domain_config *dc, uint32_t domid)
             }
             uint32_t newid;
             bw = (struct backend_watch){ .n = 0 };
+            nbw = (struct backend_watch){ .n = 0 };
             if (xl_domain_create(x, dc, false, &newid) != 0) {
                 xl_log(x, "restarting %s failed: giving up", dc->name);
                 return 1;
@@ -149,10 +156,13 @@ int xl_monitor_run(struct xl_ctx *x, struct domain_config *dc, uint32_t domid)
             continue;
         }
         /* also for disks hot-plugged later (block-attach) */
-        if (reason < 0 && rc == 0 && !(info.flags & XEN_DOMINF_dying))
-            look_after_backend(x, domid, &bw);
+        if (reason < 0 && rc == 0 && !(info.flags & XEN_DOMINF_dying)) {
+            look_after_backend(x, domid, "blkback", "qdisk", &bw);
+            look_after_backend(x, domid, "netback", "qnic", &nbw);
+        }
         char *path = NULL, *token = NULL;
-        rc = xsc_read_watch(x->xs, &path, &token, dc->num_disks ? MONITOR_BACKEND_POLL_MS : MONITOR_POLL_MS);
+        rc = xsc_read_watch(x->xs, &path, &token,
+                            dc->num_disks || dc->num_nics ? MONITOR_BACKEND_POLL_MS : MONITOR_POLL_MS);
         free(path);
         if (rc < 0 && rc != -ETIMEDOUT && rc != -EAGAIN) {
             /* xenstored went away: keep polling the hypervisor */

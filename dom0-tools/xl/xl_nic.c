@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "xl_nic.h"
 #include "xl_create.h"
+#include "xl_disk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,18 +106,25 @@ static int wait_state(struct xl_ctx *x, const char *be, const char *key, const c
     }
 }
 
+bool xl_nic_is_lamina(const struct xlcfg_nic *nic)
+{
+    return nic->backend_type == XLCFG_NIC_BACKEND_LAMINA;
+}
+
 int xl_nic_add(struct xl_ctx *x, uint32_t domid, const struct xlcfg_nic *nic)
 {
     char fe[96], be[96], mac[18], num[16], vif[32];
+    bool lamina = xl_nic_is_lamina(nic);
     const char *bridge = nic->bridge ? nic->bridge : XL_DEFAULT_BRIDGE;
     const char *script = nic->script ? nic->script : XL_DEFAULT_VIF_SCRIPT;
     snprintf(fe, sizeof(fe), "/local/domain/%u/device/vif/%d", domid, nic->devid);
-    snprintf(be, sizeof(be), "/local/domain/0/backend/vif/%u/%d", domid, nic->devid);
+    snprintf(be, sizeof(be), "/local/domain/0/backend/%s/%u/%d", lamina ? "qnic" : "vif", domid, nic->devid);
     snprintf(vif, sizeof(vif), "vif%u.%d", domid, nic->devid);
     mac_string(nic->mac, mac);
     snprintf(num, sizeof(num), "%d", nic->devid);
 
-    struct xl_nic_desc k = { .domid = domid, .devid = (unsigned int)nic->devid, .mac = mac, .bridge = bridge,
+    struct xl_nic_desc k = { .domid = domid, .devid = (unsigned int)nic->devid, .lamina = lamina, .mac = mac,
+                             .bridge = bridge,
                              .script = script, .ip = nic->ip, .mtu = nic->mtu };
     struct xl_xs_entry *e = NULL;
     size_t n = 0;
@@ -126,10 +134,13 @@ int xl_nic_add(struct xl_ctx *x, uint32_t domid, const struct xlcfg_nic *nic)
     free(e);
     if (rc < 0)
         return xl_error_errno(x, rc, "writing the xenstore entries of vif %d (domain %u)", nic->devid, domid);
-    /* netback makes the interface when it takes the device (InitWait) */
+    if (lamina && (rc = xl_backend_start(x, "netback", domid, false)) < 0)
+        return xl_error_errno(x, rc, "starting lamina-netback for domain %u", domid);
+    /* the backend makes the interface when it takes the device (InitWait) */
     if (wait_state(x, be, "state", "2 3 4", 10000) < 0)
-        return xl_error(x, "vif %d of domain %u: xen-netback did not take it within 10 s (is the xen-netback "
-                        "module loaded?)", nic->devid, domid);
+        return xl_error(x, "vif %d of domain %u: %s did not take it within 10 s (%s)", nic->devid, domid,
+                        lamina ? "lamina-netback" : "xen-netback",
+                        lamina ? "see " XL_LOG_DIR "/netback-<domid>.log" : "is the xen-netback module loaded?");
     rc = run_script(x, script, "online", be, vif, bridge);
     if (rc != 0)
         return xl_error(x, "vif %d of domain %u: the hotplug script %s failed (exit %d; see %s)", nic->devid,
@@ -143,8 +154,11 @@ int xl_nic_add(struct xl_ctx *x, uint32_t domid, const struct xlcfg_nic *nic)
 
 void xl_nic_remove_one(struct xl_ctx *x, uint32_t domid, int devid)
 {
-    char be[96], vif[48], *script = NULL, *bridge = NULL;
+    char be[96], vif[48], *script = NULL, *bridge = NULL, *v = NULL;
     snprintf(be, sizeof(be), "/local/domain/0/backend/vif/%u/%d", domid, devid);
+    if (xsc_read(x->xs, XSC_NOTX, be, &v, NULL) < 0)
+        snprintf(be, sizeof(be), "/local/domain/0/backend/qnic/%u/%d", domid, devid);
+    free(v);
     snprintf(vif, sizeof(vif), "vif%u.%d", domid, devid);
     if (read_state(x, be, "script", &script) == 0 && read_state(x, be, "bridge", &bridge) == 0 &&
         !strstr(script, ".."))
@@ -155,14 +169,17 @@ void xl_nic_remove_one(struct xl_ctx *x, uint32_t domid, int devid)
 
 void xl_nic_remove_all(struct xl_ctx *x, uint32_t domid)
 {
-    char dir[96], **names = NULL;
-    unsigned int n = 0;
     if (!x->xs)
         return;
-    snprintf(dir, sizeof(dir), "/local/domain/0/backend/vif/%u", domid);
-    if (xsc_directory(x->xs, XSC_NOTX, dir, &names, &n) < 0)
-        return;
-    for (unsigned int i = 0; i < n; i++)
-        xl_nic_remove_one(x, domid, atoi(names[i]));
-    free(names);
+    static const char *const kinds[] = { "vif", "qnic" };
+    for (size_t k = 0; k < 2; k++) {
+        char dir[96], **names = NULL;
+        unsigned int n = 0;
+        snprintf(dir, sizeof(dir), "/local/domain/0/backend/%s/%u", kinds[k], domid);
+        if (xsc_directory(x->xs, XSC_NOTX, dir, &names, &n) < 0)
+            continue;
+        for (unsigned int i = 0; i < n; i++)
+            xl_nic_remove_one(x, domid, atoi(names[i]));
+        free(names);
+    }
 }

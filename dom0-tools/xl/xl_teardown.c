@@ -21,6 +21,7 @@ void xl_domain_forget(struct xl_ctx *x, uint32_t domid)
     if (domid == 0)
         return;
     xl_blkback_stop(x, domid);
+    xl_backend_stop(x, "netback", domid);
     if (x->xs) {
         snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
         if (xsc_read(x->xs, XSC_NOTX, path, &vm, NULL) == 0 && strncmp(vm, "/vm/", 4) == 0 && !strchr(vm + 4, '/'))
@@ -28,7 +29,7 @@ void xl_domain_forget(struct xl_ctx *x, uint32_t domid)
         free(vm);
         snprintf(path, sizeof(path), "/local/domain/%u", domid);
         xsc_rm(x->xs, XSC_NOTX, path);
-        static const char *const backends[] = { "console", "qdisk", "vbd", "vif" };
+        static const char *const backends[] = { "console", "qdisk", "vbd", "vif", "qnic" };
         for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
             snprintf(path, sizeof(path), "/local/domain/0/backend/%s/%u", backends[i], domid);
             xsc_rm(x->xs, XSC_NOTX, path);
@@ -56,8 +57,11 @@ int xl_domain_teardown(struct xl_ctx *x, uint32_t domid)
         xl_nic_remove_all(x, domid);
         snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u", domid);
         xsc_rm(x->xs, XSC_NOTX, path);
+        snprintf(path, sizeof(path), "/local/domain/0/backend/qnic/%u", domid);
+        xsc_rm(x->xs, XSC_NOTX, path);
     }
     xl_blkback_stop(x, domid);
+    xl_backend_stop(x, "netback", domid);
     int rc = ctrl_domain_destroy(x->ctrl, domid);
     if (rc == -ESRCH)
         rc = 0;         /* already gone: forget it all the same */

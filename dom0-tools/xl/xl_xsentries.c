@@ -218,7 +218,7 @@ int xl_xs_nic_entries(const struct xl_nic_desc *k, struct xl_xs_entry **out, siz
     struct builder b = { .domid = k->domid };
     char fe[96], be[96], num[32];
     snprintf(fe, sizeof(fe), "/local/domain/%u/device/vif/%u", k->domid, k->devid);
-    snprintf(be, sizeof(be), "/local/domain/0/backend/vif/%u/%u", k->domid, k->devid);
+    snprintf(be, sizeof(be), "/local/domain/0/backend/%s/%u/%u", k->lamina ? "qnic" : "vif", k->domid, k->devid);
 
     add(&b, RW, true, "", "%s", fe);
     add(&b, RW, false, be, "%s/backend", fe);
@@ -244,7 +244,7 @@ int xl_xs_nic_entries(const struct xl_nic_desc *k, struct xl_xs_entry **out, siz
     add(&b, RO, false, k->mac, "%s/mac", be);
     add(&b, RO, false, k->bridge, "%s/bridge", be);
     add(&b, RO, false, k->script, "%s/script", be);
-    add(&b, RO, false, "vif", "%s/type", be);
+    add(&b, RO, false, k->lamina ? "qnic" : "vif", "%s/type", be);
     snprintf(num, sizeof(num), "%u", k->mtu ? k->mtu : 1500u);
     add(&b, RO, false, num, "%s/mtu", be);
     if (k->ip)

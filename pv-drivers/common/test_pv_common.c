@@ -6,6 +6,7 @@
 #include "blkif_req.h"
 #include "check.h"
 #include "disk.h"
+#include "netif_pkt.h"
 #include "pv_ring.h"
 #include "xenbus_state.h"
 
@@ -325,6 +326,70 @@ static void test_params(void)
     CHECK(strcmp(disk_params_path("plain.img"), "plain.img") == 0);
 }
 
+static netif_tx_request_t txr(grant_ref_t g, uint16_t off, uint16_t size, bool more)
+{
+    return (netif_tx_request_t){ .gref = g, .offset = off, .size = size,
+                                 .flags = (uint16_t)(more ? NETTXF_more_data : 0) };
+}
+
+static void test_netif_pieces(void)
+{
+    struct netif_piece p[NETIF_MAX_SLOTS];
+    size_t total;
+    netif_tx_request_t one = txr(5, 100, 1514, false);
+    CHECK_EQ(netif_tx_pieces(&one, 1, p, &total), 0);
+    CHECK_EQ(total, 1514);
+    CHECK_EQ(p[0].len, 1514);
+    CHECK_EQ(p[0].offset, 100);
+    /* a linear packet crossing a page: the first slot says the whole size */
+    netif_tx_request_t two[2] = { txr(5, 3000, 1514, true), txr(6, 0, 418, false) };
+    CHECK_EQ(netif_tx_pieces(two, 2, p, &total), 0);
+    CHECK_EQ(p[0].len, 1096);
+    CHECK_EQ(p[1].len, 418);
+    CHECK_EQ(total, 1514);
+    /* what a hostile frontend may write */
+    netif_tx_request_t past = txr(5, 4000, 200, false);           /* past its page */
+    CHECK_EQ(netif_tx_pieces(&past, 1, p, &total), -22);
+    netif_tx_request_t tiny = txr(5, 0, 10, false);               /* no Ethernet header */
+    CHECK_EQ(netif_tx_pieces(&tiny, 1, p, &total), -22);
+    netif_tx_request_t over[2] = { txr(5, 0, 100, true), txr(6, 0, 200, false) };
+    CHECK_EQ(netif_tx_pieces(over, 2, p, &total), -22);           /* pieces beyond the size */
+    netif_tx_request_t chain[2] = { txr(5, 0, 100, true), txr(6, 0, 50, true) };
+    CHECK_EQ(netif_tx_pieces(chain, 2, p, &total), -22);          /* the chain does not end */
+    netif_tx_request_t many[NETIF_MAX_SLOTS + 1];
+    for (unsigned int i = 0; i <= NETIF_MAX_SLOTS; i++)
+        many[i] = txr(i, 0, i == 0 ? 60000 : 100, i < NETIF_MAX_SLOTS);
+    CHECK_EQ(netif_tx_pieces(many, NETIF_MAX_SLOTS + 1, p, &total), -22);
+    CHECK_EQ(netif_tx_pieces(many, 0, p, &total), -22);
+}
+
+static void test_netif_csum(void)
+{
+    uint8_t f[128] = { 0 };
+    uint16_t start, off;
+    f[12] = 0x08; f[13] = 0x00;             /* IPv4, IHL 5, TCP */
+    f[14] = 0x45; f[14 + 9] = 6;
+    CHECK_EQ(netif_csum_offsets(f, 74, &start, &off), 0);
+    CHECK_EQ(start, 34);
+    CHECK_EQ(off, 16);
+    f[14] = 0x46; f[14 + 9] = 17;           /* IHL 6 (options), UDP */
+    CHECK_EQ(netif_csum_offsets(f, 64, &start, &off), 0);
+    CHECK_EQ(start, 38);
+    CHECK_EQ(off, 6);
+    CHECK_EQ(netif_csum_offsets(f, 40, &start, &off), -22);     /* too short for the UDP header */
+    f[14 + 9] = 1;                          /* ICMP: no transport checksum to place */
+    CHECK_EQ(netif_csum_offsets(f, 64, &start, &off), -22);
+    memset(f, 0, sizeof(f));                /* VLAN-tagged IPv6 TCP */
+    f[12] = 0x81; f[13] = 0x00; f[16] = 0x86; f[17] = 0xdd;
+    f[18] = 0x60; f[18 + 6] = 6;
+    CHECK_EQ(netif_csum_offsets(f, 128, &start, &off), 0);
+    CHECK_EQ(start, 58);
+    CHECK_EQ(off, 16);
+    f[13] = 0x01;                           /* not a type we know */
+    CHECK_EQ(netif_csum_offsets(f, 128, &start, &off), -22);
+    CHECK_EQ(netif_csum_offsets(f, 5, &start, &off), -22);
+}
+
 int main(void)
 {
     CHECK_MAIN_BEGIN("pv_common");
@@ -341,6 +406,8 @@ int main(void)
     RUN(test_decode_indirect);
     RUN(test_disk);
     RUN(test_params);
+    RUN(test_netif_pieces);
+    RUN(test_netif_csum);
     rmdir(tmpdir);
     CHECK_MAIN_END();
 }

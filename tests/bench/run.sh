@@ -34,4 +34,10 @@ if command -v python3 >/dev/null; then
 else
     echo "bench: block benchmark skipped: python3 not found (make deps)"
 fi
+echo "== bench: network (TCP from domUs through xen-netback and lamina-netback vs dom0's loopback)"
+if command -v python3 >/dev/null; then
+    python3 "$here/net_bench.py" "$build" || echo "bench: network benchmark did not complete"
+else
+    echo "bench: network benchmark skipped: python3 not found (make deps)"
+fi
 exit 0

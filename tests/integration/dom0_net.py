@@ -23,7 +23,7 @@ def scenario_net(build):
     results = [(v, n, l) for v, n, l in r.results() if n.startswith("net/")]
     for verdict, name, line in results:
         dom0.report(s, name[len("net/"):], verdict == "PASS", line)
-    dom0.report(s, "finished", r.find(r"xl-net: done") is not None and len(results) >= 20,
+    dom0.report(s, "finished", r.find(r"xl-net: done") is not None and len(results) >= 26,
                 "the script did not finish (%d checks reported)" % len(results))
     dom0.report(s, "poweroff", r.end == "exit" and r.status == 0, "end=%s status=%s" % (r.end, r.status))
 

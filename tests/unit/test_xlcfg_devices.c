@@ -268,6 +268,22 @@ static void clear_warnings(void)
     nwarn = 0;
 }
 
+/* backendtype= (Lamina's): which backend serves the interface */
+static void test_vif_backendtype(void)
+{
+    CHECK_EQ(nic("mac=00:16:3e:00:00:04, bridge=xenbr0, backendtype=lamina", 0), 0);
+    CHECK_EQ(n.backend_type, XLCFG_NIC_BACKEND_LAMINA);
+    xlcfg_nic_dispose(&n);
+    CHECK_EQ(nic("backendtype=netback", 0), 0);
+    CHECK_EQ(n.backend_type, XLCFG_NIC_BACKEND_NETBACK);
+    xlcfg_nic_dispose(&n);
+    CHECK_EQ(nic("bridge=xenbr0", 0), 0);
+    CHECK_EQ(n.backend_type, XLCFG_NIC_BACKEND_UNSET);
+    xlcfg_nic_dispose(&n);
+    CHECK(nic("backendtype=qemu", 0) != 0);
+    CHECK(strstr(err.msg, "invalid backendtype 'qemu'") != NULL);
+}
+
 static void test_vif_keys(void)
 {
     CHECK_EQ(nic("mac=00:16:3E:74:3d:76,model=rtl8139,bridge=xenbr0", 0), 0);
@@ -337,6 +353,7 @@ int main(void)
     RUN(test_disk_errors);
     RUN(test_disk_random);
     RUN(test_vif_keys);
+    RUN(test_vif_backendtype);
     RUN(test_vif_warnings_and_errors);
     clear_warnings();
     CHECK_MAIN_END();

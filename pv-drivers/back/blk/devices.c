@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "blkback.h"
 #include "xsclient.h"
+#include "xsnode.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,50 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int xs_readf(struct blkback *bb, const char *dir, const char *key, char **val)
-{
-    char path[160];
-    snprintf(path, sizeof(path), "%s/%s", dir, key);
-    return xsc_read(bb->xs, XSC_NOTX, path, val, NULL);
-}
-
-/* An unsigned number at dir/key, or dflt when the node is missing; -EINVAL
- * for anything but decimal digits. */
-static int xs_read_uint(struct blkback *bb, const char *dir, const char *key, uint64_t dflt, uint64_t *out)
-{
-    char *v = NULL, *end;
-    int rc = xs_readf(bb, dir, key, &v);
-    if (rc == -ENOENT) {
-        *out = dflt;
-        return 0;
-    }
-    if (rc < 0)
-        return rc;
-    errno = 0;
-    unsigned long long n = strtoull(v, &end, 10);
-    rc = (v[0] < '0' || v[0] > '9' || *end || errno) ? -EINVAL : 0;
-    free(v);
-    *out = n;
-    return rc;
-}
-
-static int xs_writef(struct blkback *bb, uint32_t tx, const char *dir, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int xs_writef(struct blkback *bb, uint32_t tx, const char *dir, const char *key, const char *fmt, ...)
-{
-    char path[160], val[64];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(val, sizeof(val), fmt, ap);
-    va_end(ap);
-    snprintf(path, sizeof(path), "%s/%s", dir, key);
-    return xsc_write(bb->xs, tx, path, val, strlen(val));
-}
-
 static void set_state(struct blk_dev *d, enum xenbus_state s)
 {
-    int rc = xs_writef(d->bb, XSC_NOTX, d->bepath, "state", "%d", (int)s);
+    int rc = xsn_writef(d->bb->xs, XSC_NOTX, d->bepath, "state", "%d", (int)s);
     if (rc < 0)
         blk_log("vbd %u/%u: writing state %s: %s", d->fe_domid, d->devid, xb_state_name(s), strerror(-rc));
     else if (d->bb->verbose)
@@ -73,8 +33,8 @@ static void dev_fatal(struct blk_dev *d, int err, const char *what)
     char msg[200];
     snprintf(msg, sizeof(msg), "%s: %s", what, strerror(err < 0 ? -err : err));
     blk_log("vbd %u/%u: %s", d->fe_domid, d->devid, msg);
-    xs_writef(d->bb, XSC_NOTX, d->bepath, "hotplug-error", "%s", msg);
-    xs_writef(d->bb, XSC_NOTX, d->bepath, "hotplug-status", "error");
+    xsn_writef(d->bb->xs, XSC_NOTX, d->bepath, "hotplug-error", "%s", msg);
+    xsn_writef(d->bb->xs, XSC_NOTX, d->bepath, "hotplug-status", "error");
 }
 
 void blkback_dev_disconnect(struct blk_dev *d)
@@ -101,7 +61,7 @@ static int dev_start(struct blk_dev *d, bool announce)
     uint64_t discard_enable;
     int rc;
 
-    if ((rc = xs_readf(bb, d->bepath, "params", &params)) < 0) {
+    if ((rc = xsn_read(bb->xs, d->bepath, "params", &params)) < 0) {
         dev_fatal(d, rc, "reading params");
         return rc;
     }
@@ -111,7 +71,7 @@ static int dev_start(struct blk_dev *d, bool announce)
         free(params);
         return -EINVAL;
     }
-    bool readonly = xs_readf(bb, d->bepath, "mode", &mode) == 0 && mode[0] == 'r';
+    bool readonly = xsn_read(bb->xs, d->bepath, "mode", &mode) == 0 && mode[0] == 'r';
     free(mode);
     rc = disk_open(&d->disk, path, readonly);
     if (rc < 0) {
@@ -122,7 +82,7 @@ static int dev_start(struct blk_dev *d, bool announce)
         return rc;
     }
     d->disk_open = true;
-    if (xs_read_uint(bb, d->bepath, "discard-enable", 1, &discard_enable) < 0)
+    if (xsn_read_uint(bb->xs, d->bepath, "discard-enable", 1, &discard_enable) < 0)
         discard_enable = 1;
     d->lim = (struct blk_limits){
         .sectors = d->disk.sectors,
@@ -136,19 +96,19 @@ static int dev_start(struct blk_dev *d, bool announce)
     for (int attempt = 0; attempt < 5; attempt++) {
         if ((rc = xsc_transaction_start(bb->xs, &tx)) < 0)
             break;
-        xs_writef(bb, tx, d->bepath, "feature-flush-cache", "1");
-        xs_writef(bb, tx, d->bepath, "feature-barrier", "1");
-        xs_writef(bb, tx, d->bepath, "feature-persistent", "1");
-        xs_writef(bb, tx, d->bepath, "feature-max-indirect-segments", "%u", BLK_MAX_INDIRECT_SEGS);
-        xs_writef(bb, tx, d->bepath, "max-ring-page-order", "%u", BLKBACK_MAX_RING_ORDER);
-        xs_writef(bb, tx, d->bepath, "multi-queue-max-queues", "%u", BLKBACK_MAX_QUEUES);
-        xs_writef(bb, tx, d->bepath, "feature-discard", "%d", d->lim.discard ? 1 : 0);
+        xsn_writef(bb->xs, tx, d->bepath, "feature-flush-cache", "1");
+        xsn_writef(bb->xs, tx, d->bepath, "feature-barrier", "1");
+        xsn_writef(bb->xs, tx, d->bepath, "feature-persistent", "1");
+        xsn_writef(bb->xs, tx, d->bepath, "feature-max-indirect-segments", "%u", BLK_MAX_INDIRECT_SEGS);
+        xsn_writef(bb->xs, tx, d->bepath, "max-ring-page-order", "%u", BLKBACK_MAX_RING_ORDER);
+        xsn_writef(bb->xs, tx, d->bepath, "multi-queue-max-queues", "%u", BLKBACK_MAX_QUEUES);
+        xsn_writef(bb->xs, tx, d->bepath, "feature-discard", "%d", d->lim.discard ? 1 : 0);
         if (d->lim.discard) {
-            xs_writef(bb, tx, d->bepath, "discard-granularity", "%u", 4096u);
-            xs_writef(bb, tx, d->bepath, "discard-alignment", "0");
-            xs_writef(bb, tx, d->bepath, "discard-secure", "0");
+            xsn_writef(bb->xs, tx, d->bepath, "discard-granularity", "%u", 4096u);
+            xsn_writef(bb->xs, tx, d->bepath, "discard-alignment", "0");
+            xsn_writef(bb->xs, tx, d->bepath, "discard-secure", "0");
         }
-        xs_writef(bb, tx, d->bepath, "hotplug-status", "connected");
+        xsn_writef(bb->xs, tx, d->bepath, "hotplug-status", "connected");
         rc = xsc_transaction_end(bb->xs, tx, false);
         if (rc != -EAGAIN)
             break;
@@ -175,19 +135,19 @@ static int read_queue_keys(struct blk_dev *d, const char *dir, unsigned int orde
     uint64_t v;
     int rc;
     if (order == 0) {
-        if ((rc = xs_read_uint(d->bb, dir, "ring-ref", UINT64_MAX, &v)) < 0 || v > UINT32_MAX)
+        if ((rc = xsn_read_uint(d->bb->xs, dir, "ring-ref", UINT64_MAX, &v)) < 0 || v > UINT32_MAX)
             return rc < 0 ? rc : -EINVAL;
         refs[0] = (grant_ref_t)v;
     } else {
         for (unsigned int i = 0; i < (1u << order); i++) {
             char key[24];
             snprintf(key, sizeof(key), "ring-ref%u", i);
-            if ((rc = xs_read_uint(d->bb, dir, key, UINT64_MAX, &v)) < 0 || v > UINT32_MAX)
+            if ((rc = xsn_read_uint(d->bb->xs, dir, key, UINT64_MAX, &v)) < 0 || v > UINT32_MAX)
                 return rc < 0 ? rc : -EINVAL;
             refs[i] = (grant_ref_t)v;
         }
     }
-    if ((rc = xs_read_uint(d->bb, dir, "event-channel", UINT64_MAX, &v)) < 0 || v > UINT32_MAX)
+    if ((rc = xsn_read_uint(d->bb->xs, dir, "event-channel", UINT64_MAX, &v)) < 0 || v > UINT32_MAX)
         return rc < 0 ? rc : -EINVAL;
     *port = (uint32_t)v;
     return 0;
@@ -200,7 +160,7 @@ static int dev_connect(struct blk_dev *d, bool resume)
     char *proto = NULL;
     int rc;
 
-    if (xs_readf(bb, d->fepath, "protocol", &proto) == 0) {
+    if (xsn_read(bb->xs, d->fepath, "protocol", &proto) == 0) {
         bool native = strcmp(proto, XEN_IO_PROTO_ABI_NATIVE) == 0;
         free(proto);
         if (!native) {
@@ -208,9 +168,9 @@ static int dev_connect(struct blk_dev *d, bool resume)
             return -EPROTONOSUPPORT;
         }
     }
-    if ((rc = xs_read_uint(bb, d->fepath, "ring-page-order", 0, &order)) < 0 || order > BLKBACK_MAX_RING_ORDER ||
-        (rc = xs_read_uint(bb, d->fepath, "multi-queue-num-queues", 1, &nq)) < 0 || nq == 0 ||
-        nq > BLKBACK_MAX_QUEUES || (rc = xs_read_uint(bb, d->fepath, "feature-persistent", 0, &persistent)) < 0) {
+    if ((rc = xsn_read_uint(bb->xs, d->fepath, "ring-page-order", 0, &order)) < 0 || order > BLKBACK_MAX_RING_ORDER ||
+        (rc = xsn_read_uint(bb->xs, d->fepath, "multi-queue-num-queues", 1, &nq)) < 0 || nq == 0 ||
+        nq > BLKBACK_MAX_QUEUES || (rc = xsn_read_uint(bb->xs, d->fepath, "feature-persistent", 0, &persistent)) < 0) {
         dev_fatal(d, rc < 0 ? rc : -EINVAL, "the frontend's ring-page-order or multi-queue-num-queues");
         return -EINVAL;
     }
@@ -243,10 +203,10 @@ static int dev_connect(struct blk_dev *d, bool resume)
     for (int attempt = 0; attempt < 5; attempt++) {
         if ((rc = xsc_transaction_start(bb->xs, &tx)) < 0)
             break;
-        xs_writef(bb, tx, d->bepath, "sectors", "%" PRIu64, d->disk.sectors);
-        xs_writef(bb, tx, d->bepath, "info", "%u", d->lim.readonly ? VDISK_READONLY : 0u);
-        xs_writef(bb, tx, d->bepath, "sector-size", "512");
-        xs_writef(bb, tx, d->bepath, "physical-sector-size", "4096");
+        xsn_writef(bb->xs, tx, d->bepath, "sectors", "%" PRIu64, d->disk.sectors);
+        xsn_writef(bb->xs, tx, d->bepath, "info", "%u", d->lim.readonly ? VDISK_READONLY : 0u);
+        xsn_writef(bb->xs, tx, d->bepath, "sector-size", "512");
+        xsn_writef(bb->xs, tx, d->bepath, "physical-sector-size", "4096");
         rc = xsc_transaction_end(bb->xs, tx, false);
         if (rc != -EAGAIN)
             break;
@@ -280,7 +240,7 @@ static struct blk_dev *dev_by_devid(struct blkback *bb, unsigned int devid)
 static int read_fe_state(struct blk_dev *d, enum xenbus_state *s)
 {
     char *v = NULL;
-    int rc = xs_readf(d->bb, d->fepath, "state", &v);
+    int rc = xsn_read(d->bb->xs, d->fepath, "state", &v);
     if (rc == -ENOENT) {
         *s = XenbusStateUnknown;
         return 0;
@@ -338,8 +298,8 @@ static void dev_add(struct blkback *bb, unsigned int devid)
 
     char *fe = NULL, *st = NULL;
     uint64_t fe_domid;
-    if (xs_readf(bb, d->bepath, "frontend", &fe) < 0 || strlen(fe) >= sizeof(d->fepath) ||
-        xs_read_uint(bb, d->bepath, "frontend-id", UINT64_MAX, &fe_domid) < 0 || fe_domid != bb->domid) {
+    if (xsn_read(bb->xs, d->bepath, "frontend", &fe) < 0 || strlen(fe) >= sizeof(d->fepath) ||
+        xsn_read_uint(bb->xs, d->bepath, "frontend-id", UINT64_MAX, &fe_domid) < 0 || fe_domid != bb->domid) {
         /* Not written completely yet, or not ours: looked at again on the next scan. */
         free(fe);
         bb->devs = d->next;
@@ -352,7 +312,7 @@ static void dev_add(struct blkback *bb, unsigned int devid)
 
     /* A backend restarted under a running guest finds its own old state. */
     enum xenbus_state old = XenbusStateInitialising;
-    if (xs_readf(bb, d->bepath, "state", &st) == 0)
+    if (xsn_read(bb->xs, d->bepath, "state", &st) == 0)
         xb_state_parse(st, &old);
     free(st);
     enum xenbus_state fe_state = XenbusStateUnknown;
