@@ -31,7 +31,9 @@ console_run() {
 # console_until DOMAIN COMMAND MARKER SECONDS: type COMMAND into the domain's
 # shell and wait until MARKER shows on its console, or SECONDS pass; prints
 # what the console showed, without carriage returns. Give a MARKER the
-# typed line's echo cannot contain (echo X-$((40+2)) shows X-42 only once run).
+# typed line's echo cannot contain (echo X-$((40+2)) shows X-42 only once run),
+# and one no earlier command printed: the console replays the domain's
+# earlier output first, where an old marker would match at once.
 console_until() {
     _out=/tmp/console-until.$$
     : > "$_out"
