@@ -35,14 +35,14 @@ $(PV_OBJ)/back/%.o: $(PV_BACK)/%.c pv-drivers/build.mk | $(DOM0_TESTS_XEN)
 	@echo "  CC      $<"
 	$(Q)$(CC_ARM) $(PV_CFLAGS) -c $< -o $@
 
-$(PV_BLKBACK): $(addprefix $(PV_OBJ)/back/blk/,$(addsuffix .o,$(PV_BLK_NAMES))) $(PV_OBJ)/back/xendev.o $(PV_OBJ)/back/xsnode.o \
+$(PV_BLKBACK): $(addprefix $(PV_OBJ)/back/blk/,$(addsuffix .o,$(PV_BLK_NAMES))) $(PV_OBJ)/back/xendev.o $(PV_OBJ)/back/xsnode.o $(PV_OBJ)/back/backend_util.o \
 		$(addprefix $(PV_OBJ)/common/,$(addsuffix .o,$(PV_COMMON_NAMES))) $(XSD_OBJ)/cli/xsclient.o
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC_ARM) -static -o $@ $^
 
 $(PV_NETBACK): $(addprefix $(PV_OBJ)/back/net/,$(addsuffix .o,$(PV_NET_NAMES))) $(PV_OBJ)/back/xendev.o \
-		$(PV_OBJ)/back/xsnode.o $(addprefix $(PV_OBJ)/common/,$(addsuffix .o,$(PV_COMMON_NAMES))) \
+		$(PV_OBJ)/back/xsnode.o $(PV_OBJ)/back/backend_util.o $(addprefix $(PV_OBJ)/common/,$(addsuffix .o,$(PV_COMMON_NAMES))) \
 		$(XSD_OBJ)/cli/xsclient.o
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"

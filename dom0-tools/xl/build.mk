@@ -8,7 +8,7 @@
 #                                         no hypervisor (ASan + UBSan)
 XL_SRC := dom0-tools/xl
 # every command family is a cmd_*.c; the rest is the program's own library
-XL_NAMES := xl xl_ctx xl_domain xl_xsentries xl_dominfo xl_teardown xl_disk xl_nic \
+XL_NAMES := xl xl_ctx xl_domain xl_xsentries xl_dominfo xl_teardown xl_disk xl_nic xl_device \
 	xl_print xl_print_info xl_jsoncopy xl_names xl_state \
 	$(patsubst $(XL_SRC)/%.c,%,$(wildcard $(XL_SRC)/cmd_*.c)) \
 	$(patsubst $(XL_SRC)/%.c,%,$(wildcard $(XL_SRC)/xl_create*.c $(XL_SRC)/xl_monitor*.c))

@@ -7,17 +7,12 @@
 #define _GNU_SOURCE
 #include "xl_cmds.h"
 #include "xl_create.h"
+#include "xl_device.h"
 #include "xl_disk.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-/* How long the guest gets to let go of a disk before block-detach gives up
- * (libxl waits 10 s too). */
-#define DETACH_TIMEOUT_MS 10000
 
 int cmd_block_attach(struct xl_ctx *x, int argc, char **argv)
 {
@@ -28,17 +23,9 @@ int cmd_block_attach(struct xl_ctx *x, int argc, char **argv)
         return 1;
     if (domid == 0)
         return xl_error(x, "block-attach: disks are attached to guest domains, not Domain-0");
-    size_t len = 0;
-    for (int i = 2; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *spec = calloc(1, len + 1);
+    char *spec = xl_join_args(argc - 2, argv + 2);
     if (!spec)
         return xl_error_errno(x, -ENOMEM, "block-attach");
-    for (int i = 2; i < argc; i++) {
-        if (i > 2)
-            strcat(spec, ",");
-        strcat(spec, argv[i]);
-    }
     struct xlcfg_disk disk;
     struct xlcfg_error err;
     memset(&disk, 0, sizeof(disk));
@@ -79,26 +66,6 @@ out:
     return rc;
 }
 
-static int read_uint(struct xl_ctx *x, const char *dir, const char *key, int dflt)
-{
-    char path[160], *v = NULL;
-    snprintf(path, sizeof(path), "%s/%s", dir, key);
-    if (xsc_read(x->xs, XSC_NOTX, path, &v, NULL) < 0)
-        return dflt;
-    char *end;
-    long n = strtol(v, &end, 10);
-    int r = (*v && !*end) ? (int)n : dflt;
-    free(v);
-    return r;
-}
-
-static long ms_since(const struct timespec *t0)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 int cmd_block_detach(struct xl_ctx *x, int argc, char **argv)
 {
     bool force = false;
@@ -119,26 +86,18 @@ int cmd_block_detach(struct xl_ctx *x, int argc, char **argv)
         return xl_error(x, "block-detach: %s is neither a device number nor a vdev (xvdb, 51728)", argv[i + 1]);
     if (xl_need_xs(x))
         return 1;
-    char fe[96], be[96], path[160];
+    char fe[96], be[96];
     snprintf(fe, sizeof(fe), "/local/domain/%u/device/vbd/%u", domid, devid);
-    if (xl_disk_find_backend(x, domid, devid, be, sizeof(be)) < 0 || read_uint(x, be, "state", -1) < 0)
+    if (xl_device_find_backend(x, domid, "vbd", devid, be, sizeof(be)) < 0 ||
+        xl_xs_read_int(x, be, "state", -1) < 0)
         return xl_error(x, "block-detach: domain %u has no disk %s", domid, argv[i + 1]);
 
-    /* as libxl: the backend goes offline and Closing; the guest closes its
-     * side, the backend follows to Closed; then both directories go */
-    snprintf(path, sizeof(path), "%s/online", be);
-    xsc_write(x->xs, XSC_NOTX, path, "0", 1);
-    snprintf(path, sizeof(path), "%s/state", be);
-    xsc_write(x->xs, XSC_NOTX, path, "5", 1);
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (read_uint(x, be, "state", 6) != 6 && ms_since(&t0) < DETACH_TIMEOUT_MS)
-        usleep(20000);
-    int state = read_uint(x, be, "state", 6);
+    /* then both directories go */
+    int state = xl_device_close(x, be, XL_DETACH_TIMEOUT_MS);
     if (state != 6 && !force)
         return xl_error(x, "block-detach: domain %u did not release %s within %d s (frontend state %d); "
-                        "-f removes it anyway", domid, argv[i + 1], DETACH_TIMEOUT_MS / 1000,
-                        read_uint(x, fe, "state", -1));
+                        "-f removes it anyway", domid, argv[i + 1], XL_DETACH_TIMEOUT_MS / 1000,
+                        xl_xs_read_int(x, fe, "state", -1));
     xsc_rm(x->xs, XSC_NOTX, fe);
     xsc_rm(x->xs, XSC_NOTX, be);
     xl_log(x, "domain %u: disk %u detached%s", domid, devid, state != 6 ? " by force" : "");
@@ -160,9 +119,9 @@ static int list_one(struct xl_ctx *x, uint32_t domid)
         if (xsc_read(x->xs, XSC_NOTX, path, &be, NULL) < 0)
             continue;
         /* a multi-page ring has no single ring-ref: -1, as xl prints it */
-        printf("%-5s %-3d %-6u %-5d %-6d %-8d %-30s\n", names[k], read_uint(x, fe, "backend-id", -1), domid,
-               read_uint(x, fe, "state", -1), read_uint(x, fe, "event-channel", -1),
-               read_uint(x, fe, "ring-ref", -1), be);
+        printf("%-5s %-3d %-6u %-5d %-6d %-8d %-30s\n", names[k], xl_xs_read_int(x, fe, "backend-id", -1), domid,
+               xl_xs_read_int(x, fe, "state", -1), xl_xs_read_int(x, fe, "event-channel", -1),
+               xl_xs_read_int(x, fe, "ring-ref", -1), be);
         free(be);
     }
     free(names);

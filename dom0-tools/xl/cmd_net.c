@@ -6,27 +6,12 @@
 #define _GNU_SOURCE
 #include "xl_cmds.h"
 #include "xl_create.h"
+#include "xl_device.h"
 #include "xl_nic.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-#define DETACH_TIMEOUT_MS 10000
-
-static int read_int(struct xl_ctx *x, const char *dir, const char *key, int dflt)
-{
-    char path[200], *v = NULL, *end;
-    snprintf(path, sizeof(path), "%s/%s", dir, key);
-    if (xsc_read(x->xs, XSC_NOTX, path, &v, NULL) < 0)
-        return dflt;
-    long n = strtol(v, &end, 10);
-    int r = (*v && !*end) ? (int)n : dflt;
-    free(v);
-    return r;
-}
 
 int cmd_network_attach(struct xl_ctx *x, int argc, char **argv)
 {
@@ -48,17 +33,9 @@ int cmd_network_attach(struct xl_ctx *x, int argc, char **argv)
                 devid = atoi(names[i]) + 1;
     free(names);
 
-    size_t len = 1;
-    for (int i = 2; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *spec = calloc(1, len);
+    char *spec = xl_join_args(argc - 2, argv + 2);
     if (!spec)
         return xl_error_errno(x, -ENOMEM, "network-attach");
-    for (int i = 2; i < argc; i++) {
-        if (i > 2)
-            strcat(spec, ",");
-        strcat(spec, argv[i]);
-    }
     struct xlcfg_nic nic;
     struct xlcfg_error err;
     memset(&nic, 0, sizeof(nic));
@@ -127,31 +104,15 @@ int cmd_network_detach(struct xl_ctx *x, int argc, char **argv)
     int devid;
     if (xl_parse_domain(x, argv[1], &domid) || xl_need_xs(x))
         return 1;
-    char fe[96], be[96], path[160];
+    char fe[96], be[96];
     if (find_vif(x, domid, argv[2], &devid) < 0)
         return xl_error(x, "network-detach: domain %u has no interface %s", domid, argv[2]);
     snprintf(fe, sizeof(fe), "/local/domain/%u/device/vif/%d", domid, devid);
-    snprintf(be, sizeof(be), "/local/domain/0/backend/vif/%u/%d", domid, devid);
-    if (read_int(x, be, "state", -1) < 0)
-        snprintf(be, sizeof(be), "/local/domain/0/backend/qnic/%u/%d", domid, devid);
-    if (read_int(x, be, "state", -1) < 0)
+    if (xl_device_find_backend(x, domid, "vif", (unsigned int)devid, be, sizeof(be)) < 0 ||
+        xl_xs_read_int(x, be, "state", -1) < 0)
         return xl_error(x, "network-detach: domain %u has no interface %s", domid, argv[2]);
-    snprintf(path, sizeof(path), "%s/online", be);
-    xsc_write(x->xs, XSC_NOTX, path, "0", 1);
-    snprintf(path, sizeof(path), "%s/state", be);
-    xsc_write(x->xs, XSC_NOTX, path, "5", 1);
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        if (read_int(x, be, "state", 6) == 6)
-            break;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 > DETACH_TIMEOUT_MS) {
-            xl_log(x, "domain %u: vif %d did not reach Closed: removed anyway", domid, devid);
-            break;
-        }
-        usleep(20000);
-    }
+    if (xl_device_close(x, be, XL_DETACH_TIMEOUT_MS) != 6)
+        xl_log(x, "domain %u: vif %d did not reach Closed: removed anyway", domid, devid);
     xl_nic_remove_one(x, domid, devid);
     xsc_rm(x->xs, XSC_NOTX, fe);
     xsc_rm(x->xs, XSC_NOTX, be);
@@ -186,10 +147,10 @@ int cmd_network_list(struct xl_ctx *x, int argc, char **argv)
             xsc_read(x->xs, XSC_NOTX, path, &mac, NULL);
             snprintf(path, sizeof(path), "%s/backend", fe);
             xsc_read(x->xs, XSC_NOTX, path, &be, NULL);
-            printf("%-3s %-2d %-17s %-6d %-5d %-6d %5d/%-11d %-30s\n", names[k], read_int(x, fe, "backend-id", -1),
-                   mac ? mac : "-", read_int(x, fe, "handle", -1), read_int(x, fe, "state", -1),
-                   read_int(x, fe, "event-channel", -1), read_int(x, fe, "tx-ring-ref", -1),
-                   read_int(x, fe, "rx-ring-ref", -1), be ? be : "-");
+            printf("%-3s %-2d %-17s %-6d %-5d %-6d %5d/%-11d %-30s\n", names[k], xl_xs_read_int(x, fe, "backend-id", -1),
+                   mac ? mac : "-", xl_xs_read_int(x, fe, "handle", -1), xl_xs_read_int(x, fe, "state", -1),
+                   xl_xs_read_int(x, fe, "event-channel", -1), xl_xs_read_int(x, fe, "tx-ring-ref", -1),
+                   xl_xs_read_int(x, fe, "rx-ring-ref", -1), be ? be : "-");
             free(mac);
             free(be);
         }

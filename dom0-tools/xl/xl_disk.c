@@ -24,23 +24,6 @@ bool xl_disk_is_qdisk(const struct xlcfg_disk *disk)
     return disk->backend != XLCFG_BACKEND_PHY;
 }
 
-int xl_disk_find_backend(struct xl_ctx *x, uint32_t domid, unsigned int devid, char *out, size_t len)
-{
-    char path[96], *be = NULL;
-    snprintf(path, sizeof(path), "/local/domain/%u/device/vbd/%u/backend", domid, devid);
-    int rc = xsc_read(x->xs, XSC_NOTX, path, &be, NULL);
-    if (rc < 0)
-        return rc;
-    /* the guest owns that node: trust only a path under dom0's backends */
-    if (strncmp(be, "/local/domain/0/backend/", 24) || strlen(be) >= len || strstr(be, "..")) {
-        free(be);
-        return -EINVAL;
-    }
-    snprintf(out, len, "%s", be);
-    free(be);
-    return 0;
-}
-
 static int make_blank_image(struct xl_ctx *x, const char *path, uint64_t size)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

@@ -46,7 +46,5 @@ bool xl_disk_is_qdisk(const struct xlcfg_disk *disk);
 
 /* The backend directory of a disk: backend/vbd/ for phy, else backend/qdisk/. */
 void xl_disk_backend_path(uint32_t domid, unsigned int devid, bool phy, char *out, size_t len);
-/* The backend directory the frontend names (any kind): 0 or -errno. */
-int xl_disk_find_backend(struct xl_ctx *x, uint32_t domid, unsigned int devid, char *out, size_t len);
 
 #endif

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "xl_nic.h"
 #include "xl_create.h"
+#include "xl_device.h"
 #include "xl_disk.h"
 
 #include <errno.h>
@@ -9,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 int xl_nic_check(struct xl_ctx *x, const struct xlcfg_nic *nic)
@@ -87,25 +87,6 @@ static int run_script(struct xl_ctx *x, const char *script, const char *action, 
     return rc;
 }
 
-static int wait_state(struct xl_ctx *x, const char *be, const char *key, const char *want, int timeout_ms)
-{
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        char *v = NULL;
-        if (read_state(x, be, key, &v) == 0) {
-            bool ok = strstr(want, v) != NULL && v[0];
-            free(v);
-            if (ok)
-                return 0;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 > timeout_ms)
-            return -ETIMEDOUT;
-        usleep(20000);
-    }
-}
-
 bool xl_nic_is_lamina(const struct xlcfg_nic *nic)
 {
     return nic->backend_type == XLCFG_NIC_BACKEND_LAMINA;
@@ -137,7 +118,7 @@ int xl_nic_add(struct xl_ctx *x, uint32_t domid, const struct xlcfg_nic *nic)
     if (lamina && (rc = xl_backend_start(x, "netback", domid, false)) < 0)
         return xl_error_errno(x, rc, "starting lamina-netback for domain %u", domid);
     /* the backend makes the interface when it takes the device (InitWait) */
-    if (wait_state(x, be, "state", "2 3 4", 10000) < 0)
+    if (xl_xs_wait_value(x, be, "state", "2 3 4", 10000) < 0)
         return xl_error(x, "vif %d of domain %u: %s did not take it within 10 s (%s)", nic->devid, domid,
                         lamina ? "lamina-netback" : "xen-netback",
                         lamina ? "see " XL_LOG_DIR "/netback-<domid>.log" : "is the xen-netback module loaded?");
@@ -145,7 +126,7 @@ int xl_nic_add(struct xl_ctx *x, uint32_t domid, const struct xlcfg_nic *nic)
     if (rc != 0)
         return xl_error(x, "vif %d of domain %u: the hotplug script %s failed (exit %d; see %s)", nic->devid,
                         domid, script, rc, x->log_path);
-    if (wait_state(x, be, "hotplug-status", "connected", 5000) < 0)
+    if (xl_xs_wait_value(x, be, "hotplug-status", "connected", 5000) < 0)
         return xl_error(x, "vif %d of domain %u: %s did not write hotplug-status=connected", nic->devid, domid,
                         script);
     xl_log(x, "domain %u: %s (mac %s) on %s", domid, vif, mac, bridge);

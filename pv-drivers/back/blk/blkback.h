@@ -11,6 +11,7 @@
 #include "blkif_req.h"
 #include "disk.h"
 #include "xenbus_state.h"
+#include "backend_util.h"
 #include "xendev.h"
 
 /* Advertised to frontends (Linux's xen-blkback uses the same defaults). */
@@ -87,6 +88,5 @@ void blkback_queue_disconnect(struct blk_queue *q);
 void blkback_queue_run(struct blk_queue *q);
 struct blk_queue *blkback_queue_by_port(struct blkback *bb, uint32_t local_port);
 
-void blk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -8,6 +8,7 @@
 #include "blkback.h"
 #include "xsclient.h"
 #include "xsnode.h"
+#include "backend_util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -21,9 +22,9 @@ static void set_state(struct blk_dev *d, enum xenbus_state s)
 {
     int rc = xsn_writef(d->bb->xs, XSC_NOTX, d->bepath, "state", "%d", (int)s);
     if (rc < 0)
-        blk_log("vbd %u/%u: writing state %s: %s", d->fe_domid, d->devid, xb_state_name(s), strerror(-rc));
+        pv_log("vbd %u/%u: writing state %s: %s", d->fe_domid, d->devid, xb_state_name(s), strerror(-rc));
     else if (d->bb->verbose)
-        blk_log("vbd %u/%u: %s -> %s", d->fe_domid, d->devid, xb_state_name(d->state), xb_state_name(s));
+        pv_log("vbd %u/%u: %s -> %s", d->fe_domid, d->devid, xb_state_name(d->state), xb_state_name(s));
     d->state = s;
 }
 
@@ -32,7 +33,7 @@ static void dev_fatal(struct blk_dev *d, int err, const char *what)
 {
     char msg[200];
     snprintf(msg, sizeof(msg), "%s: %s", what, strerror(err < 0 ? -err : err));
-    blk_log("vbd %u/%u: %s", d->fe_domid, d->devid, msg);
+    pv_log("vbd %u/%u: %s", d->fe_domid, d->devid, msg);
     xsn_writef(d->bb->xs, XSC_NOTX, d->bepath, "hotplug-error", "%s", msg);
     xsn_writef(d->bb->xs, XSC_NOTX, d->bepath, "hotplug-status", "error");
 }
@@ -118,7 +119,7 @@ static int dev_start(struct blk_dev *d, bool announce)
         free(params);
         return rc;
     }
-    blk_log("vbd %u/%u: %s, %" PRIu64 " sectors%s%s", d->fe_domid, d->devid, path, d->disk.sectors,
+    pv_log("vbd %u/%u: %s, %" PRIu64 " sectors%s%s", d->fe_domid, d->devid, path, d->disk.sectors,
             readonly ? ", read-only" : "", d->lim.discard ? ", discard" : "");
     free(params);
     if (announce)
@@ -215,7 +216,7 @@ static int dev_connect(struct blk_dev *d, bool resume)
         dev_fatal(d, rc, "writing the disk's size");
         goto fail;
     }
-    blk_log("vbd %u/%u: connected%s: %u queue(s) of %u ring page(s), %s grants", d->fe_domid, d->devid,
+    pv_log("vbd %u/%u: connected%s: %u queue(s) of %u ring page(s), %s grants", d->fe_domid, d->devid,
             resume ? " again (backend restarted)" : "", d->nr_queues, d->ring_pages,
             d->persistent ? "persistent" : "copied");
     set_state(d, XenbusStateConnected);
@@ -256,12 +257,12 @@ static void act_on_frontend(struct blk_dev *d)
 {
     enum xenbus_state fe;
     if (read_fe_state(d, &fe) < 0) {
-        blk_log("vbd %u/%u: the frontend's state is not a xenbus state: ignored", d->fe_domid, d->devid);
+        pv_log("vbd %u/%u: the frontend's state is not a xenbus state: ignored", d->fe_domid, d->devid);
         return;
     }
     enum xb_back_action a = xb_back_on_front(d->state, fe);
     if (d->bb->verbose)
-        blk_log("vbd %u/%u: frontend %s, backend %s: %s", d->fe_domid, d->devid, xb_state_name(fe),
+        pv_log("vbd %u/%u: frontend %s, backend %s: %s", d->fe_domid, d->devid, xb_state_name(fe),
                 xb_state_name(d->state), xb_back_action_name(a));
     switch (a) {
     case XB_BACK_NONE:
@@ -329,9 +330,9 @@ static void dev_add(struct blkback *bb, unsigned int devid)
     snprintf(path, sizeof(path), "%s/state", d->fepath);
     int rc = xsc_watch(bb->xs, path, token);
     if (rc < 0)
-        blk_log("vbd %u/%u: watching %s: %s", d->fe_domid, devid, path, strerror(-rc));
+        pv_log("vbd %u/%u: watching %s: %s", d->fe_domid, devid, path, strerror(-rc));
     if (resume) {
-        blk_log("vbd %u/%u: resuming a connected frontend", d->fe_domid, devid);
+        pv_log("vbd %u/%u: resuming a connected frontend", d->fe_domid, devid);
         dev_connect(d, true);
     }
     /* Otherwise the watch fires at once and act_on_frontend() takes it from there. */
@@ -354,7 +355,7 @@ void blkback_dev_free(struct blkback *bb, struct blk_dev *d)
     snprintf(path, sizeof(path), "%s/state", d->fepath);
     if (d->fepath[0])
         xsc_unwatch(bb->xs, path, token);
-    blk_log("vbd %u/%u: removed (read %llu sectors in %llu requests, wrote %llu in %llu, %llu flushes, "
+    pv_log("vbd %u/%u: removed (read %llu sectors in %llu requests, wrote %llu in %llu, %llu flushes, "
             "%llu discards, %llu errors)", d->fe_domid, d->devid, (unsigned long long)d->stats.rd_sect,
             (unsigned long long)d->stats.rd_req, (unsigned long long)d->stats.wr_sect,
             (unsigned long long)d->stats.wr_req, (unsigned long long)d->stats.f_req,
@@ -362,51 +363,32 @@ void blkback_dev_free(struct blkback *bb, struct blk_dev *d)
     free(d);
 }
 
-/* A device directory name: a devid in decimal (anything else is not ours). */
-static int parse_devid(const char *s, unsigned int *devid)
-{
-    char *end;
-    if (s[0] < '0' || s[0] > '9')
-        return -EINVAL;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (*end || errno || v > UINT32_MAX)
-        return -EINVAL;
-    *devid = (unsigned int)v;
-    return 0;
-}
-
 int blkback_scan(struct blkback *bb)
 {
-    char **names = NULL;
-    unsigned int n = 0;
-    int rc = xsc_directory(bb->xs, XSC_NOTX, bb->base, &names, &n);
+    unsigned int *ids, n;
+    int rc = pv_list_devids(bb->xs, bb->base, UINT32_MAX, &ids, &n);
     if (rc < 0 && rc != -ENOENT)
         return rc;
-    /* devices whose directory went away (xl block-detach, domain teardown) */
+    /* devices whose directory went away (detach, domain teardown) */
     for (struct blk_dev *d = bb->devs, *next; d; d = next) {
         next = d->next;
         bool present = false;
-        for (unsigned int i = 0; i < n && !present; i++) {
-            unsigned int devid;
-            present = parse_devid(names[i], &devid) == 0 && devid == d->devid;
-        }
+        for (unsigned int i = 0; i < n && !present; i++)
+            present = ids[i] == d->devid;
         if (!present)
             blkback_dev_free(bb, d);
     }
-    for (unsigned int i = 0; i < n; i++) {
-        unsigned int devid;
-        if (parse_devid(names[i], &devid) == 0 && !dev_by_devid(bb, devid))
-            dev_add(bb, devid);
-    }
-    free(names);
-    return rc == -ENOENT ? -ENOENT : 0;
+    for (unsigned int i = 0; i < n; i++)
+        if (!dev_by_devid(bb, ids[i]))
+            dev_add(bb, ids[i]);
+    free(ids);
+    return rc;
 }
 
 void blkback_frontend_changed(struct blkback *bb, const char *token)
 {
     unsigned int devid;
-    if (strncmp(token, "fe:", 3) || parse_devid(token + 3, &devid) < 0)
+    if (strncmp(token, "fe:", 3) || pv_parse_devid(token + 3, UINT32_MAX, &devid) < 0)
         return;
     struct blk_dev *d = dev_by_devid(bb, devid);
     if (d && d->disk_open)

@@ -12,24 +12,9 @@
 #include "blkback.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-void blk_log(const char *fmt, ...)
-{
-    va_list ap;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    fprintf(stderr, "[%lld.%03ld] ", (long long)ts.tv_sec, ts.tv_nsec / 1000000);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fflush(stderr);
-}
 
 struct blk_queue *blkback_queue_by_port(struct blkback *bb, uint32_t local_port)
 {
@@ -277,7 +262,7 @@ static void handle(struct blk_queue *q, const blkif_request_t *raw)
     if (rc < 0) {
         d->stats.errors++;
         if (d->stats.errors <= 20 || d->bb->verbose)
-            blk_log("vbd %u/%u: %s of sector %llu (%llu sectors): %s", d->fe_domid, d->devid,
+            pv_log("vbd %u/%u: %s of sector %llu (%llu sectors): %s", d->fe_domid, d->devid,
                     blk_op_name(req.op), (unsigned long long)req.sector,
                     (unsigned long long)req.nr_sectors, strerror(-rc));
     }
@@ -293,7 +278,7 @@ void blkback_queue_run(struct blk_queue *q)
         RING_IDX prod = q->ring.sring->req_prod;
         xen_rmb();      /* the requests up to prod are visible */
         if (!pv_ring_prod_ok(prod, q->ring.req_cons, q->ring.rsp_prod_pvt, RING_SIZE(&q->ring))) {
-            blk_log("vbd %u/%u queue %u: frontend wrote an impossible req_prod %u (consumed %u): disconnecting",
+            pv_log("vbd %u/%u queue %u: frontend wrote an impossible req_prod %u (consumed %u): disconnecting",
                     d->fe_domid, d->devid, q->index, prod, q->ring.req_cons);
             blkback_dev_fail(d, "impossible ring index from the frontend");
             return;

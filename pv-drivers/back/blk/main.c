@@ -51,7 +51,7 @@ static void handle_events(struct blkback *bb)
         }
     }
     if (n < 0)
-        blk_log("reading /dev/xen/evtchn: %s", strerror(-n));
+        pv_log("reading /dev/xen/evtchn: %s", strerror(-n));
 }
 
 /* 1 when the domain's backend directory is gone: time to exit. */
@@ -125,21 +125,12 @@ int main(int argc, char **argv)
         perror("lamina-blkback: bounce buffer");
         return 1;
     }
-    if (pidfile) {
-        /* atomically: xl may be reading it (it wrote our pid there already) */
-        char tmp[300];
-        snprintf(tmp, sizeof(tmp), "%s.tmp", pidfile);
-        FILE *f = fopen(tmp, "w");
-        if (f) {
-            fprintf(f, "%d\n", (int)getpid());
-            if (fclose(f) == 0)
-                rename(tmp, pidfile);
-        }
-    }
-    blk_log("lamina-blkback for domain %u%s [pid %d]", bb.domid, bb.broken ? " (broken: every request fails)" : "",
+    if (pidfile)
+        pv_write_pidfile(pidfile);
+    pv_log("lamina-blkback for domain %u%s [pid %d]", bb.domid, bb.broken ? " (broken: every request fails)" : "",
             (int)getpid());
     if ((rc = xsc_watch(bb.xs, bb.base, "scan")) < 0) {
-        blk_log("watching %s: %s", bb.base, strerror(-rc));
+        pv_log("watching %s: %s", bb.base, strerror(-rc));
         return 1;
     }
     /* The watch fires once at once; a scan without it covers a lost event. */
@@ -155,11 +146,11 @@ int main(int argc, char **argv)
         if (p[1].revents & POLLIN)
             handle_events(&bb);
         if (p[0].revents & (POLLHUP | POLLERR)) {
-            blk_log("xenstored closed the connection: exiting");
+            pv_log("xenstored closed the connection: exiting");
             break;
         }
         if (handle_watches(&bb)) {
-            blk_log("%s is gone: exiting", bb.base);
+            pv_log("%s is gone: exiting", bb.base);
             break;
         }
     }
@@ -169,6 +160,6 @@ int main(int argc, char **argv)
     xsc_close(bb.xs);
     if (pidfile)
         unlink(pidfile);
-    blk_log("exit");
+    pv_log("exit");
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "netback.h"
 #include "xsclient.h"
 #include "xsnode.h"
+#include "backend_util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,13 +20,13 @@ static void set_state(struct net_dev *d, enum xenbus_state s)
 {
     int rc = xsn_writef(d->nb->xs, XSC_NOTX, d->bepath, "state", "%d", (int)s);
     if (rc < 0)
-        net_log("vif %u/%u: writing state %s: %s", d->fe_domid, d->devid, xb_state_name(s), strerror(-rc));
+        pv_log("vif %u/%u: writing state %s: %s", d->fe_domid, d->devid, xb_state_name(s), strerror(-rc));
     d->state = s;
 }
 
 static void dev_fatal(struct net_dev *d, int err, const char *what)
 {
-    net_log("vif %u/%u: %s: %s", d->fe_domid, d->devid, what, strerror(err < 0 ? -err : err));
+    pv_log("vif %u/%u: %s: %s", d->fe_domid, d->devid, what, strerror(err < 0 ? -err : err));
     xsn_writef(d->nb->xs, XSC_NOTX, d->bepath, "hotplug-error", "%s: %s", what, strerror(err < 0 ? -err : err));
 }
 
@@ -64,7 +65,7 @@ static int dev_start(struct net_dev *d, bool announce)
         dev_fatal(d, rc, "writing the backend features");
         return rc;
     }
-    net_log("vif %u/%u: %s", d->fe_domid, d->devid, d->ifname);
+    pv_log("vif %u/%u: %s", d->fe_domid, d->devid, d->ifname);
     if (announce)
         set_state(d, XenbusStateInitWait);
     else
@@ -97,7 +98,7 @@ static int dev_connect(struct net_dev *d, bool resume)
         set_state(d, XenbusStateClosing);
         return rc;
     }
-    net_log("vif %u/%u: connected%s (%s)", d->fe_domid, d->devid, resume ? " again (backend restarted)" : "",
+    pv_log("vif %u/%u: connected%s (%s)", d->fe_domid, d->devid, resume ? " again (backend restarted)" : "",
             d->ifname);
     set_state(d, XenbusStateConnected);
     netback_run_tx(d);
@@ -188,7 +189,7 @@ static void dev_add(struct netback *nb, unsigned int devid)
     snprintf(path, sizeof(path), "%s/state", d->fepath);
     int rc = xsc_watch(nb->xs, path, token);
     if (rc < 0)
-        net_log("vif %u/%u: watching %s: %s", d->fe_domid, devid, path, strerror(-rc));
+        pv_log("vif %u/%u: watching %s: %s", d->fe_domid, devid, path, strerror(-rc));
 }
 
 void netback_dev_free(struct netback *nb, struct net_dev *d)
@@ -205,7 +206,7 @@ void netback_dev_free(struct netback *nb, struct net_dev *d)
     snprintf(token, sizeof(token), "fe:%u", d->devid);
     snprintf(path, sizeof(path), "%s/state", d->fepath);
     xsc_unwatch(nb->xs, path, token);
-    net_log("vif %u/%u: removed (tx %llu packets %llu bytes, rx %llu packets %llu bytes, %llu tx errors, "
+    pv_log("vif %u/%u: removed (tx %llu packets %llu bytes, rx %llu packets %llu bytes, %llu tx errors, "
             "%llu rx dropped)", d->fe_domid, d->devid, (unsigned long long)d->stats.tx_packets,
             (unsigned long long)d->stats.tx_bytes, (unsigned long long)d->stats.rx_packets,
             (unsigned long long)d->stats.rx_bytes, (unsigned long long)d->stats.tx_errors,
@@ -213,48 +214,32 @@ void netback_dev_free(struct netback *nb, struct net_dev *d)
     free(d);
 }
 
-static int parse_devid(const char *s, unsigned int *devid)
-{
-    char *end;
-    if (s[0] < '0' || s[0] > '9')
-        return -EINVAL;
-    unsigned long v = strtoul(s, &end, 10);
-    if (*end || v > 0xffff)
-        return -EINVAL;
-    *devid = (unsigned int)v;
-    return 0;
-}
-
 int netback_scan(struct netback *nb)
 {
-    char **names = NULL;
-    unsigned int n = 0;
-    int rc = xsc_directory(nb->xs, XSC_NOTX, nb->base, &names, &n);
+    unsigned int *ids, n;
+    int rc = pv_list_devids(nb->xs, nb->base, 0xffff, &ids, &n);
     if (rc < 0 && rc != -ENOENT)
         return rc;
+    /* devices whose directory went away (detach, domain teardown) */
     for (struct net_dev *d = nb->devs, *next; d; d = next) {
         next = d->next;
         bool present = false;
-        for (unsigned int i = 0; i < n && !present; i++) {
-            unsigned int id;
-            present = parse_devid(names[i], &id) == 0 && id == d->devid;
-        }
+        for (unsigned int i = 0; i < n && !present; i++)
+            present = ids[i] == d->devid;
         if (!present)
             netback_dev_free(nb, d);
     }
-    for (unsigned int i = 0; i < n; i++) {
-        unsigned int id;
-        if (parse_devid(names[i], &id) == 0 && !dev_by_devid(nb, id))
-            dev_add(nb, id);
-    }
-    free(names);
-    return rc == -ENOENT ? -ENOENT : 0;
+    for (unsigned int i = 0; i < n; i++)
+        if (!dev_by_devid(nb, ids[i]))
+            dev_add(nb, ids[i]);
+    free(ids);
+    return rc;
 }
 
 void netback_frontend_changed(struct netback *nb, const char *token)
 {
     unsigned int devid;
-    if (strncmp(token, "fe:", 3) || parse_devid(token + 3, &devid) < 0)
+    if (strncmp(token, "fe:", 3) || pv_parse_devid(token + 3, 0xffff, &devid) < 0)
         return;
     struct net_dev *d = dev_by_devid(nb, devid);
     if (d && d->tap_fd >= 0)

@@ -13,25 +13,10 @@
 
 #include <errno.h>
 #include <linux/virtio_net.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
-
-void net_log(const char *fmt, ...)
-{
-    va_list ap;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    fprintf(stderr, "[%lld.%03ld] ", (long long)ts.tv_sec, ts.tv_nsec / 1000000);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fflush(stderr);
-}
 
 struct net_dev *netback_dev_by_port(struct netback *nb, uint32_t local_port)
 {
@@ -184,7 +169,7 @@ void netback_run_tx(struct net_dev *d)
                 d->stats.tx_packets++;
                 d->stats.tx_bytes += total;
             } else if (++d->stats.tx_errors <= 20 || d->nb->verbose) {
-                net_log("vif %u/%u: TX packet of %u slot(s) dropped: %s", d->fe_domid, d->devid, n, strerror(-rc));
+                pv_log("vif %u/%u: TX packet of %u slot(s) dropped: %s", d->fe_domid, d->devid, n, strerror(-rc));
             }
             /* one response per request slot, NULL for the extra-info slots */
             tx_respond(d, slots[0].id, rc == 0 ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);

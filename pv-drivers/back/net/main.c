@@ -48,18 +48,6 @@ static int handle_watches(struct netback *nb)
     return gone;
 }
 
-static void write_pidfile(const char *pidfile)
-{
-    char tmp[300];
-    snprintf(tmp, sizeof(tmp), "%s.tmp", pidfile);
-    FILE *f = fopen(tmp, "w");
-    if (f) {
-        fprintf(f, "%d\n", (int)getpid());
-        if (fclose(f) == 0)
-            rename(tmp, pidfile);
-    }
-}
-
 int main(int argc, char **argv)
 {
     struct netback nb = { .xd = { -1, -1 } };
@@ -105,10 +93,10 @@ int main(int argc, char **argv)
         return 1;
     }
     if (pidfile)
-        write_pidfile(pidfile);
-    net_log("lamina-netback for domain %u [pid %d]", nb.domid, (int)getpid());
+        pv_write_pidfile(pidfile);
+    pv_log("lamina-netback for domain %u [pid %d]", nb.domid, (int)getpid());
     if ((rc = xsc_watch(nb.xs, nb.base, "scan")) < 0) {
-        net_log("watching %s: %s", nb.base, strerror(-rc));
+        pv_log("watching %s: %s", nb.base, strerror(-rc));
         return 1;
     }
     netback_scan(&nb);
@@ -147,11 +135,11 @@ int main(int argc, char **argv)
                         netback_run_rx(d);
             }
         if (p[0].revents & (POLLHUP | POLLERR)) {
-            net_log("xenstored closed the connection: exiting");
+            pv_log("xenstored closed the connection: exiting");
             break;
         }
         if (handle_watches(&nb)) {
-            net_log("%s is gone: exiting", nb.base);
+            pv_log("%s is gone: exiting", nb.base);
             break;
         }
     }
@@ -161,6 +149,6 @@ int main(int argc, char **argv)
     xsc_close(nb.xs);
     if (pidfile)
         unlink(pidfile);
-    net_log("exit");
+    pv_log("exit");
     return 0;
 }

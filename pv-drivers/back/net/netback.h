@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "netif_pkt.h"
 #include "xenbus_state.h"
+#include "backend_util.h"
 #include "xendev.h"
 
 /* A frame from the tap: Ethernet MTU 1500 and its header, plus a VLAN tag. */
@@ -67,6 +68,5 @@ struct net_dev *netback_dev_by_port(struct netback *nb, uint32_t local_port);
 /* tap.c */
 int tap_open(const char *name);
 
-void net_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
