@@ -8,6 +8,8 @@
 # host (ASan + UBSan, part of `make unit`):
 #   $(BUILD)/host/unit-tests/pv_common       xenbus states, ring indexes, blkif
 #                                            request decoding, the disk layer
+#   $(BUILD)/host/unit-tests/pv_front        the guest-side frontends (pv-drivers/front)
+#                                            against a simulated xenstored and backends
 PV_COMMON := pv-drivers/common
 PV_BACK := pv-drivers/back
 PV_OBJ := $(BUILD)/pv-drivers/obj
@@ -77,3 +79,22 @@ $(PV_HOST_UNIT): $(PV_HOST_OBJS)
 	$(Q)$(HOSTCC) $(PV_HOST_CFLAGS) -o $@ $^
 
 unit: $(PV_HOST_UNIT)
+
+# The frontends' library with its test, which supplies front_env.h's functions.
+PV_FRONT := pv-drivers/front
+PV_FRONT_NAMES := xs_front gnttab_front cons_front xenbus_front blkfront netfront
+PV_HOST_FRONT_UNIT := $(BUILD)/host/unit-tests/pv_front
+PV_HOST_FRONT_OBJS := $(addprefix $(PV_HOST_OBJ)/front/,$(addsuffix .o,$(PV_FRONT_NAMES) test_pv_front)) \
+	$(PV_HOST_OBJ)/common/xenbus_state.o $(PV_HOST_OBJ)/check.o
+
+$(PV_HOST_OBJ)/front/%.o: $(PV_FRONT)/%.c pv-drivers/build.mk $(XEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(PV_HOST_CFLAGS) -I $(PV_FRONT) -c $< -o $@
+
+$(PV_HOST_FRONT_UNIT): $(PV_HOST_FRONT_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) $(PV_HOST_CFLAGS) -o $@ $^
+
+unit: $(PV_HOST_FRONT_UNIT)

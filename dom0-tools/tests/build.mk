@@ -44,7 +44,7 @@ include dom0-tools/libctrl/build.mk
 
 DOMU_BUILD_TEST := $(DOM0_BIN_DIR)/domu-build-test
 DOM0_BINS += $(DOMU_BUILD_TEST)
-DOM0_GUEST_FILES := $(addprefix $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/,hello.bin badptr.bin)
+DOM0_GUEST_FILES := $(addprefix $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/,hello.bin badptr.bin pvfront.bin)
 DOM0_FILES += $(DOM0_GUEST_FILES)
 
 dom0-tests: $(DOMU_BUILD_TEST) $(DOM0_GUEST_FILES)

@@ -26,7 +26,7 @@ int xl_nic_add(struct xl_ctx *x, uint32_t domid, const struct xlcfg_nic *nic);
  * directory goes). */
 void xl_nic_remove_all(struct xl_ctx *x, uint32_t domid);
 void xl_nic_remove_one(struct xl_ctx *x, uint32_t domid, int devid);
-/* Whether lamina-netback serves it (backendtype=lamina), else xen-netback. */
+/* Whether lamina-netback serves it (the default), else xen-netback (backendtype=netback). */
 bool xl_nic_is_lamina(const struct xlcfg_nic *nic);
 
 #endif

@@ -9,7 +9,8 @@ written and read from dom0, in the same boot, three interleaved rounds
   dom0   dd on the image file itself
 
 Ratios: domU throughput / dom0's (goal >= 0.9), and lamina-blkback /
-xen-blkback. Benchmarks report and never fail (exit status 0).
+xen-blkback. Then our blkfront (the pvfront test guest, pv-drivers/front) on
+the same backends and image, against Linux's blkfront in the domU. Benchmarks report and never fail (exit status 0).
 
     tests/bench/blk_bench.py [BUILD]
 """
@@ -54,6 +55,12 @@ def main(argv):
                                         rate("xvdb_" + op), ratio("xvdb_" + op, "dom0_" + op)))
     for op in ("write", "read"):
         print("lamina-blkback / xen-blkback, %s: %s" % (op, ratio("xvda_" + op, "xvdb_" + op)))
+    print("%-44s %10s %10s %10s" % ("our blkfront (pvfront guest), 1 MiB calls", "Linux domU", "pvfront", "ratio"))
+    for dev, label in (("xvda", "on lamina-blkback"), ("xvdb", "on xen-blkback")):
+        for op in ("write", "read"):
+            print("%-44s %10s %10s %10s" % ("%s %s" % (label, op), rate(dev + "_" + op),
+                                            rate("pvfront_%s_%s" % (dev, op)),
+                                            ratio("pvfront_%s_%s" % (dev, op), dev + "_" + op)))
     return 0
 
 

@@ -7,7 +7,7 @@
 # linked at GUEST_RAM0_BASE by guest.lds. Outputs:
 #   $(BUILD)/guests/<name>.elf   with symbols, for gdb and objdump
 #   $(BUILD)/guests/<name>.bin   the raw image (arm64 Image header) to load
-GUESTS += hello badptr oob spinner bench irq ticker
+GUESTS += hello badptr oob spinner bench irq ticker pvfront
 
 GUEST_SRC_DIR := tests/guests
 GUEST_OUT     := $(BUILD)/guests
@@ -19,14 +19,22 @@ GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -mcmodel=small \
 	-fno-pic -fno-pie -fno-common -fno-stack-protector \
 	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables \
-	-D__XEN_INTERFACE_VERSION__=0x00040e00 -I $(GUEST_SRC_DIR) -I $(BUILD)/include \
+	-D__XEN_INTERFACE_VERSION__=0x00040e00 -I $(GUEST_SRC_DIR) -I $(GUEST_SRC_DIR)/libc \
+	-I pv-drivers/front -I pv-drivers/common -I $(BUILD)/include \
 	-MMD -MP
 GUEST_ASFLAGS := -g -D__ASSEMBLY__ -MMD -MP
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments \
 	-Wl,-T,$(GUEST_SRC_DIR)/guest.lds
 
 GUEST_COMMON_OBJS := $(addprefix $(GUEST_OUT)/,$(addsuffix .o,$(GUEST_COMMON)))
-GUEST_OBJS := $(GUEST_COMMON_OBJS) $(addprefix $(GUEST_OUT)/,$(addsuffix .o,$(GUESTS)))
+
+# A variant that needs more than the runtime lists it in GUEST_EXTRA_<name>.
+# pvfront: our PV frontends (pv-drivers/front) and the shared xenbus states.
+GUEST_EXTRA_pvfront := $(addprefix $(GUEST_OUT)/,pvfront_env.o pvfront_net.o sha256.o) \
+	$(addprefix $(GUEST_OUT)/front/,xs_front.o gnttab_front.o cons_front.o xenbus_front.o blkfront.o netfront.o) \
+	$(GUEST_OUT)/common/xenbus_state.o
+
+GUEST_OBJS := $(GUEST_COMMON_OBJS) $(addprefix $(GUEST_OUT)/,$(addsuffix .o,$(GUESTS))) $(GUEST_EXTRA_pvfront)
 GUEST_ELFS := $(addprefix $(GUEST_OUT)/,$(addsuffix .elf,$(GUESTS)))
 GUEST_BINS := $(addprefix $(GUEST_OUT)/,$(addsuffix .bin,$(GUESTS)))
 
@@ -38,6 +46,16 @@ $(GUEST_OUT)/%.o: $(GUEST_SRC_DIR)/%.c $(GUEST_SRC_DIR)/build.mk | $(GUEST_XEN_D
 	@echo "  CC      $<"
 	$(Q)$(CC_ARM) $(GUEST_CFLAGS) -c $< -o $@
 
+$(GUEST_OUT)/front/%.o: pv-drivers/front/%.c $(GUEST_SRC_DIR)/build.mk | $(GUEST_XEN_DEP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_ARM) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/common/%.o: pv-drivers/common/%.c $(GUEST_SRC_DIR)/build.mk | $(GUEST_XEN_DEP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC_ARM) $(GUEST_CFLAGS) -c $< -o $@
+
 $(GUEST_OUT)/%.o: $(GUEST_SRC_DIR)/%.S $(GUEST_SRC_DIR)/build.mk
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
@@ -45,7 +63,9 @@ $(GUEST_OUT)/%.o: $(GUEST_SRC_DIR)/%.S $(GUEST_SRC_DIR)/build.mk
 
 $(GUEST_ELFS): $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUEST_COMMON_OBJS) $(GUEST_SRC_DIR)/guest.lds
 	@echo "  LD      $@"
-	$(Q)$(CC_ARM) $(GUEST_LDFLAGS) -o $@ $(GUEST_COMMON_OBJS) $<
+	$(Q)$(CC_ARM) $(GUEST_LDFLAGS) -o $@ $(GUEST_COMMON_OBJS) $< $(GUEST_EXTRA_$*)
+
+$(GUEST_OUT)/pvfront.elf: $(GUEST_EXTRA_pvfront)
 
 $(GUEST_BINS): $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	@echo "  OBJCOPY $@"
@@ -54,4 +74,4 @@ $(GUEST_BINS): $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 # Objects are not intermediates: keep them for incremental builds.
 .SECONDARY: $(GUEST_OBJS)
 
--include $(wildcard $(GUEST_OUT)/*.d)
+-include $(wildcard $(GUEST_OUT)/*.d $(GUEST_OUT)/front/*.d $(GUEST_OUT)/common/*.d)

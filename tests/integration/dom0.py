@@ -40,6 +40,24 @@ def common_checks(scenario, r):
     return True
 
 
+def script_scenario(build, scenario, test, timeout, min_checks):
+    """A dom0 test script (dom0-tools/image/tests/<test>) that prints
+    "PASS <scenario>/<check>" or "FAIL ..." lines and ends with "<test>: done":
+    each check passed on, then that it finished with at least min_checks
+    reported and dom0 powered off."""
+    r = db.boot_lamina(build=build, test=test, timeout=timeout,
+                       log=os.path.join(build, "tests", "dom0", "it-%s.log" % scenario))
+    if not common_checks(scenario, r):
+        return
+    prefix = scenario + "/"
+    results = [(v, n, l) for v, n, l in r.results() if n.startswith(prefix)]
+    for verdict, name, line in results:
+        report(scenario, name[len(prefix):], verdict == "PASS", line)
+    report(scenario, "finished", has(r, re.escape(test) + r": done") and len(results) >= min_checks,
+           "the script did not finish (%d of %d checks reported)" % (len(results), min_checks))
+    report(scenario, "poweroff", r.end == "exit" and r.status == 0, "end=%s status=%s" % (r.end, r.status))
+
+
 def kernel_log_checks(scenario, r):
     for check, pattern in [
         ("xen-found", r"Xen 4\.17 support found"),
