@@ -487,3 +487,20 @@ def main(argv):
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def script_values(target, build, test, logdir, timeout):
+    """Boots TARGET with the dom0 script TEST, which prints "<test>: <key>_s=<seconds>"
+    lines and ends with "<test>: done"; returns {key: [seconds, ...]} (positive ones)
+    and prints a line when the run did not complete."""
+    r = boot(target, build=build, test=test, timeout=timeout, log=os.path.join(logdir, target + ".log"))
+    rx = re.compile(r"%s: (\w+)_s=([0-9.]+)$" % re.escape(test))
+    vals = {}
+    for line in r.lines:
+        m = rx.match(dom0_text(line))
+        if m and float(m.group(2)) > 0:
+            vals.setdefault(m.group(1), []).append(float(m.group(2)))
+    if r.error or not any("%s: done" % test in l for l in r.lines):
+        print("bench: %s on %s: the run did not complete (%s); log %s" % (test, target, r.error or "no done line",
+                                                                          logdir))
+    return vals

@@ -7,12 +7,13 @@ medians, against dom0's own loopback measured in the same rounds:
   domU -> dom0 through lamina-netback (backendtype=lamina, a tap)
   domU -> domU through xen-netback and the bridge
 
+The same dom0 (our toolstack, the same script) runs once on Lamina and once
+on the real Xen 4.17 on the same QEMU; Lamina's figures are set against Xen's.
 Benchmarks report and never fail (exit status 0).
 
     tests/bench/net_bench.py [BUILD]
 """
 import os
-import re
 import statistics
 import sys
 
@@ -23,30 +24,37 @@ import dom0_boot as d  # noqa: E402
 MIB = 64
 
 
+def measure(build, target, logdir):
+    """MB/s by what (loopback, netback_domu_dom0, ...), medians of the rounds."""
+    vals = d.script_values(target, build, "net-bench", logdir, 1800)
+    return {k: MIB / statistics.median(v) for k, v in vals.items() if v}
+
+
 def main(argv):
     build = d.build_dir(argv[1] if len(argv) > 1 else None)
     logdir = os.path.join(build, "tests", "bench", "net")
     os.makedirs(logdir, exist_ok=True)
-    r = d.boot("lamina", build=build, test="net-bench", timeout=1800, log=os.path.join(logdir, "lamina.log"))
-    vals = {}
-    for line in r.lines:
-        m = re.match(r"net-bench: (\w+)_s=([0-9.]+)$", d.dom0_text(line))
-        if m and float(m.group(2)) > 0:
-            vals.setdefault(m.group(1), []).append(float(m.group(2)))
-    if r.error or not any("net-bench: done" in l for l in r.lines):
-        print("bench: network: the run did not complete (%s); log %s" % (r.error or "no done line", logdir))
-    mbs = {k: MIB / statistics.median(v) for k, v in vals.items() if v}
-    ref = mbs.get("loopback")
-    print("%-46s %10s %12s" % ("network, 64 MiB over TCP (MB/s, median of 3)", "MB/s", "vs loopback"))
+    lam = measure(build, "lamina", logdir)
+    xen = measure(build, "xen", logdir)
+
+    def cell(m, k, ref=None):
+        if k not in m or (ref is not None and ref not in m):
+            return "-"
+        return "%.3f" % (m[k] / m[ref]) if ref else "%.1f" % m[k]
+
+    print("%-46s %7s %11s | %9s %11s | %10s" % ("network, 64 MiB over TCP (MB/s, median of 3)", "MB/s", "vs loopback",
+                                               "Xen: MB/s", "vs loopback", "Lamina/Xen"))
     for key, label in (("loopback", "dom0 loopback (reference)"),
                        ("netback_domu_dom0", "domU -> dom0, xen-netback"),
                        ("lamina_domu_dom0", "domU -> dom0, lamina-netback"),
                        ("netback_domu_domu", "domU -> domU, xen-netback")):
-        v = mbs.get(key)
-        print("%-46s %10s %12s" % (label, "-" if v is None else "%.1f" % v,
-                                   "-" if v is None or not ref else "%.3f" % (v / ref)))
-    if "lamina_domu_dom0" in mbs and "netback_domu_dom0" in mbs:
-        print("lamina-netback / xen-netback, domU -> dom0: %.2f" % (mbs["lamina_domu_dom0"] / mbs["netback_domu_dom0"]))
+        lx = "%.2f" % (lam[key] / xen[key]) if key in lam and key in xen else "-"
+        print("%-46s %7s %11s | %9s %11s | %10s" % (label, cell(lam, key), cell(lam, key, "loopback"), cell(xen, key),
+                                                   cell(xen, key, "loopback"), lx))
+    for name, m in (("Lamina", lam), ("Xen 4.17", xen)):
+        if "lamina_domu_dom0" in m and "netback_domu_dom0" in m:
+            print("lamina-netback / xen-netback, domU -> dom0, on %s: %.2f" % (
+                name, m["lamina_domu_dom0"] / m["netback_domu_dom0"]))
     return 0
 
 
