@@ -7,7 +7,8 @@
 #   $(BUILD)/dom0-tools/bin/lamina-netback   the network backend (one per guest, taps)
 # host (ASan + UBSan, part of `make unit`):
 #   $(BUILD)/host/unit-tests/pv_common       xenbus states, ring indexes, blkif
-#                                            request decoding, the disk layer
+#                                            request decoding, the disk layer, the
+#                                            published disk counters
 #   $(BUILD)/host/unit-tests/pv_front        the guest-side frontends (pv-drivers/front)
 #                                            against a simulated xenstored and backends
 PV_COMMON := pv-drivers/common
@@ -38,6 +39,7 @@ $(PV_OBJ)/back/%.o: $(PV_BACK)/%.c pv-drivers/build.mk | $(DOM0_TESTS_XEN)
 	$(Q)$(CC_ARM) $(PV_CFLAGS) -c $< -o $@
 
 $(PV_BLKBACK): $(addprefix $(PV_OBJ)/back/blk/,$(addsuffix .o,$(PV_BLK_NAMES))) $(PV_OBJ)/back/xendev.o $(PV_OBJ)/back/xsnode.o $(PV_OBJ)/back/backend_util.o \
+		$(PV_OBJ)/back/vbd_stats.o \
 		$(addprefix $(PV_OBJ)/common/,$(addsuffix .o,$(PV_COMMON_NAMES))) $(XSD_OBJ)/cli/xsclient.o
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
@@ -56,7 +58,7 @@ PV_HOST_UNIT := $(BUILD)/host/unit-tests/pv_common
 PV_HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -D_DEFAULT_SOURCE -D__XEN_TOOLS__ \
 	-fsanitize=address,undefined -fno-omit-frame-pointer $(PV_INCLUDES) -I tests/unit -MMD -MP
 PV_HOST_OBJS := $(addprefix $(PV_HOST_OBJ)/common/,$(addsuffix .o,$(PV_COMMON_NAMES) test_pv_common)) \
-	$(PV_HOST_OBJ)/back/blk/disk.o $(PV_HOST_OBJ)/check.o
+	$(PV_HOST_OBJ)/back/blk/disk.o $(PV_HOST_OBJ)/back/vbd_stats.o $(PV_HOST_OBJ)/check.o
 
 $(PV_HOST_OBJ)/common/%.o: $(PV_COMMON)/%.c pv-drivers/build.mk $(XEN_HEADERS)
 	@mkdir -p $(dir $@)

@@ -12,6 +12,7 @@ PKGS=(
     libxen-dev                          # the Xen 4.17 public headers (the ABI)
     libfdt-dev zlib1g-dev libncurses-dev  # host builds of the libraries
     cpio python3
+    tmux                                # the xtop scenario drives dom0's console through it
     kmod                                # depmod: modules.dep of dom0's kernel (dom0-tools/image)
     clang-14 libclang-rt-14-dev         # libFuzzer for tests/fuzz (xenstored's wire layer)
 )

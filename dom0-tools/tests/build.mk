@@ -44,7 +44,7 @@ include dom0-tools/libctrl/build.mk
 
 DOMU_BUILD_TEST := $(DOM0_BIN_DIR)/domu-build-test
 DOM0_BINS += $(DOMU_BUILD_TEST)
-DOM0_GUEST_FILES := $(addprefix $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/,hello.bin badptr.bin pvfront.bin)
+DOM0_GUEST_FILES := $(addprefix $(BUILD)/dom0-tools/files/usr/lib/lamina/guests/,hello.bin badptr.bin pvfront.bin burn.bin)
 DOM0_FILES += $(DOM0_GUEST_FILES)
 
 dom0-tests: $(DOMU_BUILD_TEST) $(DOM0_GUEST_FILES)
@@ -142,6 +142,9 @@ include dom0-tools/init-dom0less/build.mk
 
 # the user-space PV backends and their shared code: see pv-drivers/build.mk.
 include pv-drivers/build.mk
+
+# xtop, the live domain monitor: see dom0-tools/xtop/build.mk.
+include dom0-tools/xtop/build.mk
 
 # xenctx: a guest's vCPU registers (dom0-tools/xenctx/), for looking at a
 # hung guest.

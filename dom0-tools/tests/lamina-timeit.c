@@ -1,13 +1,15 @@
 /*
  * lamina-timeit LABEL COMMAND [ARG...]: runs COMMAND, then prints
- *   workload LABEL: <seconds> s (exit <status>)
+ *   workload LABEL: <seconds> s (exit <status>) cpu <seconds> s
  * with CLOCK_MONOTONIC wall time (busybox's date and time have no sub-second
- * resolution worth having). COMMAND's own output passes through.
+ * resolution worth having) and the CPU time (user + system) COMMAND used.
+ * COMMAND's own output passes through.
  */
 #define _GNU_SOURCE
 #include "xentest.h"
 
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,10 +31,13 @@ int main(int argc, char **argv)
         _exit(127);
     }
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
+    struct rusage ru = { 0 };
+    while (wait4(pid, &status, 0, &ru) < 0)
         ;
     uint64_t t1 = xt_now_ns();
     int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    printf("workload %s: %.3f s (exit %d)\n", argv[1], (double)(t1 - t0) / 1e9, rc);
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+                 (double)ru.ru_stime.tv_usec / 1e6;
+    printf("workload %s: %.3f s (exit %d) cpu %.3f s\n", argv[1], (double)(t1 - t0) / 1e9, rc, cpu);
     return rc;
 }

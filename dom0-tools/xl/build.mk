@@ -15,7 +15,7 @@ XL_NAMES := xl xl_ctx xl_domain xl_xsentries xl_dominfo xl_teardown xl_disk xl_n
 XL_OBJ := $(BUILD)/dom0-tools/obj/xl
 XL_BIN := $(DOM0_BIN_DIR)/xl
 XL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D__XEN_TOOLS__ -I $(XL_SRC) -I $(LIBCTRL_SRC) \
-	-I $(XSC_SRC) -I dom0-tools/libxlcfg -I $(BUILD)/include -I $(SYSROOT)/usr/include -MMD -MP
+	-I $(XSC_SRC) -I dom0-tools/libxlcfg -I pv-drivers/back -I $(BUILD)/include -I $(SYSROOT)/usr/include -MMD -MP
 
 DOM0_BINS += $(XL_BIN)
 .PHONY: xl
@@ -40,7 +40,7 @@ XL_HOST_OBJ := $(BUILD)/host/xl
 XL_UNIT := $(BUILD)/host/unit-tests/xl
 XL_HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -D__XEN_TOOLS__ \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -I $(XL_SRC) -I $(LIBCTRL_SRC) \
-	-I $(XSC_SRC) -I dom0-tools/libxlcfg -I $(BUILD)/include -I tests/unit -MMD -MP
+	-I $(XSC_SRC) -I dom0-tools/libxlcfg -I pv-drivers/back -I $(BUILD)/include -I tests/unit -MMD -MP
 
 $(XL_HOST_OBJ)/%.o: $(XL_SRC)/%.c $(XL_SRC)/build.mk $(XEN_HEADERS)
 	@mkdir -p $(dir $@)

@@ -1,8 +1,10 @@
 /* Disks and their backend process: see xl_disk.h. */
 #define _GNU_SOURCE
 #include "xl_disk.h"
+#include "vbd_stats.h"
 #include "xl_create.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -308,4 +310,15 @@ pid_t xl_blkback_pid(uint32_t domid)
 void xl_blkback_stop(struct xl_ctx *x, uint32_t domid)
 {
     xl_backend_stop(x, "blkback", domid);
+    /* A backend that was killed left its disks' counters behind (vbd_stats.h). */
+    char prefix[32];
+    snprintf(prefix, sizeof(prefix), "vbd-%u-", domid);
+    DIR *dir = opendir(VBD_STATS_DIR);
+    if (!dir)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL)
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+            unlinkat(dirfd(dir), e->d_name, 0);
+    closedir(dir);
 }

@@ -8,11 +8,13 @@
 #include "disk.h"
 #include "netif_pkt.h"
 #include "pv_ring.h"
+#include "vbd_stats.h"
 #include "xenbus_state.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -390,6 +392,56 @@ static void test_netif_csum(void)
     CHECK_EQ(netif_csum_offsets(f, 5, &start, &off), -22);
 }
 
+/* What xtop reads of lamina-blkback's counters: published, updated in place,
+ * kept across a backend restart, gone with the disk; a damaged file is reset. */
+static void test_vbd_stats(void)
+{
+    char dir[300], path[340];
+    snprintf(dir, sizeof(dir), "%s/stats/run", tmpdir);    /* made on demand, two levels */
+    struct vbd_stats own, got;
+    struct vbd_stats *s = vbd_stats_publish(dir, 7, 51712, &own);
+    CHECK(s != &own);
+    CHECK_EQ(vbd_stats_read(dir, 7, 51712, &got), 0);
+    CHECK_EQ(got.rd_req, 0);
+    s->rd_req += 3;
+    s->wr_sect += 2048;
+    CHECK_EQ(vbd_stats_read(dir, 7, 51712, &got), 0);
+    CHECK_EQ(got.rd_req, 3);
+    CHECK_EQ(got.wr_sect, 2048);
+    CHECK_EQ(vbd_stats_read(dir, 7, 51728, &got), -ENOENT);
+    /* a backend restarted (the old mapping is simply gone) counts on */
+    CHECK_EQ(munmap(s, 4096), 0);
+    s = vbd_stats_publish(dir, 7, 51712, &own);
+    CHECK(s != &own);
+    CHECK_EQ(s->rd_req, 3);
+    vbd_stats_unpublish(s, dir, 7, 51712, &own);
+    CHECK_EQ(vbd_stats_read(dir, 7, 51712, &got), -ENOENT);
+    /* a file that is not a record: not read as one, and reset when published */
+    CHECK_EQ(vbd_stats_path(path, sizeof(path), dir, 7, 1), 0);
+    int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    CHECK(fd >= 0);
+    char junk[4096];
+    memset(junk, 0x5a, sizeof(junk));
+    CHECK_EQ(write(fd, junk, sizeof(junk)), (long)sizeof(junk));
+    close(fd);
+    CHECK_EQ(vbd_stats_read(dir, 7, 1, &got), -EINVAL);
+    s = vbd_stats_publish(dir, 7, 1, &own);
+    CHECK(s != &own);
+    CHECK_EQ(s->rd_req, 0);
+    CHECK_EQ(vbd_stats_read(dir, 7, 1, &got), 0);
+    vbd_stats_unpublish(s, dir, 7, 1, &own);
+    /* nowhere to publish: counting goes on in the fallback */
+    s = vbd_stats_publish("/proc/no/such/dir", 7, 2, &own);
+    CHECK(s == &own);
+    CHECK_EQ(s->magic, VBD_STATS_MAGIC);
+    s->rd_req++;
+    vbd_stats_unpublish(s, "/proc/no/such/dir", 7, 2, &own);
+    CHECK_EQ(own.rd_req, 1);
+    rmdir(dir);
+    snprintf(path, sizeof(path), "%s/stats", tmpdir);
+    rmdir(path);
+}
+
 int main(void)
 {
     CHECK_MAIN_BEGIN("pv_common");
@@ -408,6 +460,7 @@ int main(void)
     RUN(test_params);
     RUN(test_netif_pieces);
     RUN(test_netif_csum);
+    RUN(test_vbd_stats);
     rmdir(tmpdir);
     CHECK_MAIN_END();
 }

@@ -22,22 +22,17 @@ fi
 echo "== bench: dom0 (boot to init, CPU-bound workload, null hypercall) vs bare Linux and Xen 4.17"
 "$here/dom0.sh" "$build" || echo "bench: dom0 benchmark did not complete"
 
-echo "== bench: toolstack (xl create -> domU init vs bare Linux boot, memory per domain, creation time)"
-if command -v python3 >/dev/null; then
-    python3 "$here/xl_bench.py" "$build" || echo "bench: xl benchmark did not complete"
-else
-    echo "bench: xl benchmark skipped: python3 not found (make deps)"
-fi
-echo "== bench: block (dd in a domU through lamina-blkback and xen-blkback vs dom0 on the image)"
-if command -v python3 >/dev/null; then
-    python3 "$here/blk_bench.py" "$build" || echo "bench: block benchmark did not complete"
-else
-    echo "bench: block benchmark skipped: python3 not found (make deps)"
-fi
-echo "== bench: network (TCP from domUs through xen-netback and lamina-netback vs dom0's loopback)"
-if command -v python3 >/dev/null; then
-    python3 "$here/net_bench.py" "$build" || echo "bench: network benchmark did not complete"
-else
-    echo "bench: network benchmark skipped: python3 not found (make deps)"
-fi
+# pybench NAME SCRIPT TITLE: one of the Python benchmarks in this directory.
+pybench() {
+    echo "== bench: $3"
+    if command -v python3 >/dev/null; then
+        python3 "$here/$2" "$build" || echo "bench: $1 benchmark did not complete"
+    else
+        echo "bench: $1 benchmark skipped: python3 not found (make deps)"
+    fi
+}
+pybench toolstack xl_bench.py "toolstack (xl create -> domU init vs bare Linux boot, memory per domain, creation time)"
+pybench block blk_bench.py "block (dd in a domU through lamina-blkback and xen-blkback vs dom0 on the image; Lamina and Xen 4.17)"
+pybench xtop xtop_bench.py "xtop (CPU per frame with 50 domains vs xl list)"
+pybench network net_bench.py "network (TCP from domUs through xen-netback and lamina-netback vs dom0's loopback; Lamina and Xen 4.17)"
 exit 0

@@ -7,7 +7,7 @@
 # linked at GUEST_RAM0_BASE by guest.lds. Outputs:
 #   $(BUILD)/guests/<name>.elf   with symbols, for gdb and objdump
 #   $(BUILD)/guests/<name>.bin   the raw image (arm64 Image header) to load
-GUESTS += hello badptr oob spinner bench irq ticker pvfront
+GUESTS += hello badptr oob spinner bench irq ticker pvfront burn
 
 GUEST_SRC_DIR := tests/guests
 GUEST_OUT     := $(BUILD)/guests

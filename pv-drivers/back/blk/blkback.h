@@ -12,6 +12,7 @@
 #include "disk.h"
 #include "xenbus_state.h"
 #include "backend_util.h"
+#include "vbd_stats.h"
 #include "xendev.h"
 
 /* Advertised to frontends (Linux's xen-blkback uses the same defaults). */
@@ -28,10 +29,6 @@ struct pgrant {
     struct xendev_map map;
 };
 
-/* Counters, as Xen's backends publish them in sysfs (statistics/). */
-struct blk_stats {
-    uint64_t rd_req, wr_req, oo_req, f_req, ds_req, rd_sect, wr_sect, errors;
-};
 
 struct blk_queue {
     struct blk_dev *dev;
@@ -57,7 +54,8 @@ struct blk_dev {
     unsigned int nr_queues;
     unsigned int ring_pages;
     struct blk_queue q[BLKBACK_MAX_QUEUES];
-    struct blk_stats stats;
+    struct vbd_stats *stats;        /* published for xtop (vbd_stats.h), or own_stats */
+    struct vbd_stats own_stats;
     struct blk_dev *next;
 };
 
@@ -70,6 +68,7 @@ struct blkback {
     void *bounce;                   /* one request's data for grant copies */
     bool verbose;
     bool broken;                    /* --broken: answer every request with an error */
+    const char *stats_dir;          /* where the disks' counters are published (VBD_STATS_DIR) */
 };
 
 /* devices.c: the xenstore side */

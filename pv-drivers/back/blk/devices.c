@@ -310,6 +310,7 @@ static void dev_add(struct blkback *bb, unsigned int devid)
     snprintf(d->fepath, sizeof(d->fepath), "%s", fe);
     free(fe);
     d->fe_domid = (unsigned int)fe_domid;
+    d->stats = vbd_stats_publish(bb->stats_dir, d->fe_domid, devid, &d->own_stats);
 
     /* A backend restarted under a running guest finds its own old state. */
     enum xenbus_state old = XenbusStateInitialising;
@@ -355,11 +356,12 @@ void blkback_dev_free(struct blkback *bb, struct blk_dev *d)
     snprintf(path, sizeof(path), "%s/state", d->fepath);
     if (d->fepath[0])
         xsc_unwatch(bb->xs, path, token);
+    const struct vbd_stats *st = d->stats;
     pv_log("vbd %u/%u: removed (read %llu sectors in %llu requests, wrote %llu in %llu, %llu flushes, "
-            "%llu discards, %llu errors)", d->fe_domid, d->devid, (unsigned long long)d->stats.rd_sect,
-            (unsigned long long)d->stats.rd_req, (unsigned long long)d->stats.wr_sect,
-            (unsigned long long)d->stats.wr_req, (unsigned long long)d->stats.f_req,
-            (unsigned long long)d->stats.ds_req, (unsigned long long)d->stats.errors);
+            "%llu discards, %llu errors)", d->fe_domid, d->devid, (unsigned long long)st->rd_sect,
+            (unsigned long long)st->rd_req, (unsigned long long)st->wr_sect, (unsigned long long)st->wr_req,
+            (unsigned long long)st->f_req, (unsigned long long)st->ds_req, (unsigned long long)st->errors);
+    vbd_stats_unpublish(d->stats, d->bb->stats_dir, d->fe_domid, d->devid, &d->own_stats);
     free(d);
 }
 

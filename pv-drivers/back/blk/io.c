@@ -205,7 +205,7 @@ static int fetch_indirect(struct blk_queue *q, struct blk_req *req)
 static int do_request(struct blk_queue *q, struct blk_req *req)
 {
     struct blk_dev *d = q->dev;
-    struct blk_stats *st = &d->stats;
+    struct vbd_stats *st = d->stats;
     int rc;
 
     switch (req->op) {
@@ -260,8 +260,8 @@ static void handle(struct blk_queue *q, const blkif_request_t *raw)
     if (rc == 0)
         rc = d->bb->broken ? -EIO : do_request(q, &req);
     if (rc < 0) {
-        d->stats.errors++;
-        if (d->stats.errors <= 20 || d->bb->verbose)
+        d->stats->errors++;
+        if (d->stats->errors <= 20 || d->bb->verbose)
             pv_log("vbd %u/%u: %s of sector %llu (%llu sectors): %s", d->fe_domid, d->devid,
                     blk_op_name(req.op), (unsigned long long)req.sector,
                     (unsigned long long)req.nr_sectors, strerror(-rc));

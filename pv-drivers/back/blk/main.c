@@ -71,7 +71,7 @@ static int handle_watches(struct blkback *bb)
 
 int main(int argc, char **argv)
 {
-    struct blkback bb = { .xd = { -1, -1 } };
+    struct blkback bb = { .xd = { -1, -1 }, .stats_dir = VBD_STATS_DIR };
     const char *pidfile = NULL;
     char *end;
     int i;
