@@ -1,8 +1,9 @@
 /*
  * sched_op (29): yield, block, poll, shutdown, remote_shutdown.
- * Blocking waits for an event-channel upcall; poll waits for one too (any
- * event of the vCPU, a superset of Xen's "one of these ports": callers
- * re-check), or the timeout.
+ * Blocking waits for an event-channel upcall. Poll, as Xen's do_poll, waits
+ * for one of the given ports to be pending (masked or not), or, when the
+ * caller takes interrupts, for any upcall; or for the timeout. A new upcall
+ * wakes a poller too (as in Xen): callers re-check their ports.
  */
 #include "types.h"
 #include <xen/xen.h>
@@ -64,12 +65,13 @@ static long sched_poll(uint64_t gva, struct vcpu *v)
         return rc;
     if (p.nr_ports > POLL_MAX_PORTS)
         return -EINVAL;
+    evtchn_port_t ports[POLL_MAX_PORTS];
     for (unsigned int i = 0; i < p.nr_ports; i++) {
-        evtchn_port_t port;
-        rc = copy_from_guest(&port, p.ports.q + i * sizeof(port), sizeof(port));
+        rc = copy_from_guest(&ports[i], p.ports.q + i * sizeof(ports[i]), sizeof(ports[i]));
         if (rc)
             return rc;
     }
+    bool irqs_masked = this_cpu()->hc_irqs_masked;
     /* Xen's timeout is absolute system time in ns: the domain's virtual counter. */
     uint64_t expires = 0;
     if (p.timeout) {
@@ -79,7 +81,20 @@ static long sched_poll(uint64_t gva, struct vcpu *v)
             return 0;
         expires = now_ticks() + ns_to_ticks(p.timeout - now_ns);
     }
-    block_for_event(v, expires);
+    /* Polling is announced before the ports are looked at, and a port made
+     * pending after that wakes us (event_2l.c, wake_pollers). */
+    __atomic_store_n(&v->poll_port, p.nr_ports == 1 ? ports[0] : 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&v->polling, true, __ATOMIC_SEQ_CST);
+    vcpu_block(v, expires);
+    /* With interrupts masked, an upcall left pending is not a reason to wake
+     * (Xen's local_events_need_delivery): only the ports are. */
+    bool ready = !irqs_masked && evtchn_vcpu_upcall_pending(v);
+    for (unsigned int i = 0; i < p.nr_ports && !ready; i++)
+        ready = evtchn_port_is_pending(v->domain, ports[i]);
+    if (ready) {
+        __atomic_store_n(&v->polling, false, __ATOMIC_RELAXED);
+        vcpu_unblock(v);
+    }
     return 0;
 }
 
@@ -93,6 +108,7 @@ long do_sched_op(const struct hypercall_args *args)
         vcpu_yield(v);
         return 0;
     case SCHEDOP_block:
+        __atomic_store_n(&v->polling, false, __ATOMIC_RELAXED);
         block_for_event(v, 0);
         return 0;
     case SCHEDOP_shutdown:

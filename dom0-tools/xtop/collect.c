@@ -94,6 +94,13 @@ static void prune_names(struct xtop_source *s, const struct xtop_node *n)
     s->nr_names = k;
 }
 
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 static unsigned int state_of(uint32_t flags)
 {
     unsigned int st = 0;
@@ -136,9 +143,6 @@ int xtop_collect(struct xtop_source *s, bool vcpus, struct xtop_node *out)
 {
     xtop_node_free(out);
     memset(out, 0, sizeof(*out));
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    out->mono_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
     out->wall = time(NULL);
     snprintf(out->version, sizeof(out->version), "%s", s->version);
 
@@ -155,7 +159,12 @@ int xtop_collect(struct xtop_source *s, bool vcpus, struct xtop_node *out)
     uint32_t next = 0;
     bool refresh = s->frames++ % NAME_REFRESH == 0;
     for (;;) {
+        /* CPU(%)'s clock is read around the call that reads the CPU times:
+         * dom0 descheduled between the two would skew every percentage. */
+        uint64_t before = mono_ns();
         int got = ctrl_domain_getinfolist(s->ctrl, next, info, LIST_CHUNK);
+        if (next == 0)
+            out->mono_ns = before + (mono_ns() - before) / 2;
         if (got < 0)
             return got;
         if (got == 0)

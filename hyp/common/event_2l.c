@@ -14,6 +14,7 @@
 #include "errno.h"
 #include "event.h"
 #include "lib.h"
+#include "sched.h"
 
 /* Layouts pinned to the arm64 ABI (xen.h, xen-arm-abi.md §4.4). */
 _Static_assert(sizeof(struct vcpu_info) == 48, "vcpu_info is 48 bytes on arm64");
@@ -45,6 +46,27 @@ void evtchn_deliver(struct domain *d, unsigned int vcpu_id, struct evtchn *chn)
     spin_unlock(&ed->deliver);
 }
 
+/*
+ * Xen's evtchn_check_pollers: a vCPU in SCHEDOP_poll on this port (or on
+ * several) wakes even if the port is masked or its upcall was already
+ * pending, where no new upcall would wake it.
+ */
+static void wake_pollers(struct domain *d, evtchn_port_t port)
+{
+    /* Our pending bit before their polling flag (sched_poll does the reverse). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (!v || !__atomic_load_n(&v->polling, __ATOMIC_ACQUIRE))
+            continue;
+        uint32_t want = __atomic_load_n(&v->poll_port, __ATOMIC_RELAXED);
+        if (want && want != port)
+            continue;
+        __atomic_store_n(&v->polling, false, __ATOMIC_RELAXED);
+        vcpu_unblock(v);
+    }
+}
+
 void evtchn_set_pending(struct domain *d, unsigned int vcpu_id, struct evtchn *chn)
 {
     ASSERT(spin_is_locked(&d->evtchn->deliver));
@@ -55,6 +77,18 @@ void evtchn_set_pending(struct domain *d, unsigned int vcpu_id, struct evtchn *c
         evtchn_fifo_set_pending(d, v, chn);
     else
         evtchn_2l_set_pending(d, v, chn->port);
+    wake_pollers(d, chn->port);
+}
+
+bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port)
+{
+    struct evtchn_domain *ed = d->evtchn;
+    if (!ed)
+        return evtchn_2l_is_pending(d, port);
+    spin_lock(&ed->deliver);
+    bool pending = ed->abi == EVTCHN_ABI_FIFO ? evtchn_fifo_is_pending(d, port) : evtchn_2l_is_pending(d, port);
+    spin_unlock(&ed->deliver);
+    return pending;
 }
 
 int evtchn_unmask(struct domain *d, evtchn_port_t port)

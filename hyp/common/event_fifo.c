@@ -137,6 +137,12 @@ void evtchn_fifo_clear_pending(struct domain *d, struct evtchn *chn)
         (void)guest_test_and_clear_bit32(word, EVTCHN_FIFO_PENDING);
 }
 
+bool evtchn_fifo_is_pending(struct domain *d, evtchn_port_t port)
+{
+    event_word_t *word = word_of(d->evtchn->fifo, port);
+    return word && guest_test_bit32(word, EVTCHN_FIFO_PENDING);
+}
+
 void evtchn_fifo_unmask(struct domain *d, struct evtchn *chn)
 {
     event_word_t *word = word_of(d->evtchn->fifo, chn->port);

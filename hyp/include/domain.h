@@ -49,6 +49,9 @@ struct vcpu {
     struct vcpu_info *vcpu_info;
     struct evtchn_fifo_vcpu *evtchn_fifo;
     uint64_t runstate_gva;          /* registered runstate area, 0 if none */
+    /* In SCHEDOP_poll: an event on poll_port (0: on any port) wakes it, masked or not. */
+    bool polling;
+    uint32_t poll_port;
     struct arch_vcpu arch;
 };
 

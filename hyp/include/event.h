@@ -149,6 +149,8 @@ struct evtchn *evtchn_lookup(struct evtchn_domain *ed, evtchn_port_t port);
 void evtchn_set_pending(struct domain *d, unsigned int vcpu_id, struct evtchn *chn);
 /* The same, taking d's deliver lock. */
 void evtchn_deliver(struct domain *d, unsigned int vcpu_id, struct evtchn *chn);
+/* Whether port of d is pending (either ABI); takes the deliver lock. */
+bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port);
 
 /* event_2l.c */
 struct vcpu_info *evtchn_vcpu_info(struct vcpu *v);
@@ -162,6 +164,7 @@ bool evtchn_2l_is_pending(struct domain *d, evtchn_port_t port);
 void evtchn_fifo_set_pending(struct domain *d, struct vcpu *v, struct evtchn *chn);
 void evtchn_fifo_clear_pending(struct domain *d, struct evtchn *chn);
 void evtchn_fifo_unmask(struct domain *d, struct evtchn *chn);
+bool evtchn_fifo_is_pending(struct domain *d, evtchn_port_t port);
 void evtchn_fifo_destroy(struct domain *d);     /* back to 2-level; both locks held */
 
 /* ---- bounded atomics on guest-shared memory ------------------------------ */

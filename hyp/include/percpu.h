@@ -30,6 +30,7 @@ struct pcpu {
     uint64_t idle_ticks;            /* counter ticks spent idle */
     /* A hypercall continuation asked for by the running handler (hypercalls/table.c). */
     bool hc_cont_pending;
+    bool hc_irqs_masked;            /* the caller had PSTATE.I set (SCHEDOP_poll reads it) */
     struct { uint64_t a[5]; } hc_cont;
 };
 

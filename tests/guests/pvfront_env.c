@@ -64,12 +64,8 @@ static void clear_pending(evtchn_port_t port)
 
 void pvfront_wait_any(const evtchn_port_t *ports, unsigned int n, uint32_t timeout_ms)
 {
-    /* Consume the upcall as a handler would (this guest takes no interrupts):
-     * Lamina's poll, unlike Xen's, also ends while evtchn_upcall_pending is
-     * set, so left set it would turn every wait into a busy loop. */
-    struct vcpu_info *vi = &shinfo.s.vcpu_info[0];
-    __atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
-    __atomic_store_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    /* This guest takes no interrupts: evtchn_upcall_pending stays set after the
+     * first event, which a poll with interrupts masked ignores (as Xen's). */
     struct sched_poll p = { .nr_ports = n };
     evtchn_port_t copy[8];
     if (n > 8)

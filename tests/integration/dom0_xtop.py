@@ -256,7 +256,9 @@ def run(t, r):
             frames_ok = False
         busy.append(num(rows.get("burn", {}).get("CPU(%)")) if rows else None)
     r(S, "batch-frames", frames_ok, "%d headers; %s" % (len(headers), out[:6]))
-    r(S, "batch-busy", all(b is not None and b > 80 for b in busy) and len(busy) == 3, "burn CPU(%%): %s" % busy)
+    # near 100 %: each frame's sample has the jitter of dom0's own scheduling under TCG
+    ok = len(busy) == 3 and all(b is not None and 60 < b < 140 for b in busy) and sorted(busy)[1] > 80
+    r(S, "batch-busy", ok, "burn CPU(%%): %s" % busy)
     t.type("xl destroy burn; poweroff -f")
     t.wait_log(r"reboot: Power down|powering off|Power down", 60)
 

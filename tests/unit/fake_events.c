@@ -69,6 +69,19 @@ unsigned int fe_upcalls(struct vcpu *v)
     return f ? f->upcalls[v->id] : 0;
 }
 
+unsigned int fe_unblocks(struct vcpu *v)
+{
+    struct fe_domain *f = fe_of(v->domain);
+    return f ? f->unblocks[v->id] : 0;
+}
+
+void vcpu_unblock(struct vcpu *v)
+{
+    struct fe_domain *f = fe_of(v->domain);
+    if (f)
+        f->unblocks[v->id]++;
+}
+
 void fe_set_current(struct vcpu *v)
 {
     this_cpu()->curr = v;

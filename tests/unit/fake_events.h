@@ -19,6 +19,7 @@ struct fe_domain {
     struct domain d;
     struct vcpu v[FE_MAX_VCPUS];
     unsigned int upcalls[FE_MAX_VCPUS];
+    unsigned int unblocks[FE_MAX_VCPUS];    /* vcpu_unblock calls (pollers woken) */
     struct shared_info *si;
     uint8_t *ram;
 };
@@ -30,6 +31,7 @@ struct domain *fe_domain(domid_t id, bool privileged, unsigned int nr_vcpus);
 static inline uint64_t fe_gfn(unsigned int page) { return FE_GFN_BASE + page; }
 void *fe_ram(struct domain *d, unsigned int page);
 unsigned int fe_upcalls(struct vcpu *v);
+unsigned int fe_unblocks(struct vcpu *v);
 /* The vCPU issuing hypercalls. */
 void fe_set_current(struct vcpu *v);
 

@@ -37,6 +37,7 @@ void vcpu_stop(struct vcpu *v, enum vcpu_state s) { v->state = s; stopped++; }
 void vcpu_pause(struct vcpu *v) { v->pause_count++; }
 void vcpu_unpause(struct vcpu *v) { v->pause_count--; }
 void vcpu_wake(struct vcpu *v) { v->state = VCPU_RUNNABLE; }
+void vcpu_unblock(struct vcpu *v) { (void)v; }     /* event_2l.c wakes pollers */
 void console_guest_flush(struct domain *d) { (void)d; }
 /* The real one does not return: neither may the fake. */
 static jmp_buf off_jmp;

@@ -288,6 +288,36 @@ static void test_send_upcall_only_on_0_to_1(void)
     teardown();
 }
 
+/* A vCPU in SCHEDOP_poll wakes on its port even when no upcall is raised
+ * (the port masked, or the upcall still pending), not on another port; one
+ * polling several ports wakes on any (Xen's evtchn_check_pollers). */
+static void test_send_wakes_pollers(void)
+{
+    setup();
+    int p0, p1, q0, q1;
+    connect(&p0, &p1);
+    connect(&q0, &q1);
+    struct vcpu *v = d0->vcpus[0], *w = d0->vcpus[1];
+    set_mask(d0, (unsigned int)p0, true);
+    v->polling = true;
+    v->poll_port = (uint32_t)p0;
+    CHECK_EQ(evtchn_send(d1, (unsigned int)q1), 0);         /* another port: stays asleep */
+    CHECK_EQ(fe_unblocks(v), 0);
+    CHECK(v->polling);
+    CHECK_EQ(evtchn_send(d1, (unsigned int)p1), 0);         /* its port, masked */
+    CHECK_EQ(fe_unblocks(v), 1);
+    CHECK(!v->polling);
+    CHECK_EQ(vi(v)->evtchn_upcall_pending, 1);              /* q0's upcall, left pending */
+    guest_ack_all(d0);
+    set_mask(d0, (unsigned int)p0, false);
+    w->polling = true;
+    w->poll_port = 0;                                       /* several ports: any wakes */
+    CHECK_EQ(evtchn_send(d1, (unsigned int)q1), 0);
+    CHECK_EQ(fe_unblocks(w), 1);
+    CHECK_EQ(fe_unblocks(v), 1);                            /* no longer polling */
+    teardown();
+}
+
 static void test_send_selector_per_word(void)
 {
     setup();
@@ -756,6 +786,7 @@ int main(void)
     RUN(test_bind_interdomain_rules);
     RUN(test_bind_to_own_unbound_port);
     RUN(test_send_upcall_only_on_0_to_1);
+    RUN(test_send_wakes_pollers);
     RUN(test_send_selector_per_word);
     RUN(test_send_errors_and_unbound);
     RUN(test_mask_and_unmask);

@@ -3,6 +3,7 @@
 
 #include "check.h"
 #include "fake_guest.h"
+#include "percpu.h"
 #include "hypercall.h"
 #include <xen/version.h>
 #include <xen/features.h>
@@ -164,6 +165,50 @@ static void test_sched_op(void)
     CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_shutdown, G, 0), 0);
     CHECK_EQ(fake_calls.shutdowns, 1);
     CHECK_EQ(fake_calls.shutdown_reason, SHUTDOWN_crash);
+}
+
+/* Xen's do_poll: with interrupts masked, only the given ports end the wait
+ * (an upcall left pending does not); taking interrupts, any upcall does. */
+static void test_sched_poll_xen_semantics(void)
+{
+    static struct shared_info si;
+    struct sched_poll *p = guest_ptr(G);
+    uint32_t *ports = guest_ptr(G + 128);
+    fake_guest_reset(false);
+    memset(&si, 0, sizeof(si));
+    fake_domain.shared_info = &si;
+    p->ports.q = G + 128;
+    p->nr_ports = 1;
+    p->timeout = 0;
+    ports[0] = 5;
+    si.vcpu_info[0].evtchn_upcall_pending = 1;     /* left so by a guest that takes no interrupts */
+    this_cpu()->hc_irqs_masked = true;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_poll, G, 0), 0);
+    CHECK_EQ(fake_calls.blocks, 1);
+    CHECK_EQ(fake_calls.unblocks, 0);               /* asleep until port 5 */
+    CHECK(fake_vcpu.polling);
+    CHECK_EQ(fake_vcpu.poll_port, 5);
+    si.evtchn_pending[0] = 1ULL << 5;               /* already pending: back at once */
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_poll, G, 0), 0);
+    CHECK_EQ(fake_calls.unblocks, 1);
+    CHECK(!fake_vcpu.polling);
+    si.evtchn_pending[0] = 0;
+    this_cpu()->hc_irqs_masked = false;             /* interrupts taken: the upcall wakes */
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_poll, G, 0), 0);
+    CHECK_EQ(fake_calls.unblocks, 2);
+    si.vcpu_info[0].evtchn_upcall_pending = 0;
+    p->nr_ports = 2;                                /* several ports: an event on any wakes */
+    ports[1] = 9;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_poll, G, 0), 0);
+    CHECK_EQ(fake_calls.unblocks, 2);
+    CHECK(fake_vcpu.polling);
+    CHECK_EQ(fake_vcpu.poll_port, 0);
+    si.evtchn_pending[0] = 1ULL << 9;
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_poll, G, 0), 0);
+    CHECK_EQ(fake_calls.unblocks, 3);
+    CHECK_EQ(hc(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0), 0);
+    CHECK(!fake_vcpu.polling);                      /* a plain block is not a poll */
+    fake_domain.shared_info = NULL;
 }
 
 static void test_sched_poll_and_remote_shutdown(void)
@@ -410,6 +455,7 @@ int main(void)
     RUN(test_console_read_dom0_only);
     RUN(test_sched_op);
     RUN(test_sched_poll_and_remote_shutdown);
+    RUN(test_sched_poll_xen_semantics);
     RUN(test_vcpu_op_as_xen_arm);
     RUN(test_control_ops_privileged_and_versioned);
     RUN(test_sysctl_physinfo_and_readconsole);

@@ -42,6 +42,7 @@ void vcpu_stop(struct vcpu *v, enum vcpu_state s) { v->state = s; }
 void vcpu_pause(struct vcpu *v) { v->pause_count++; }
 void vcpu_unpause(struct vcpu *v) { v->pause_count--; }
 void vcpu_wake(struct vcpu *v) { v->state = VCPU_RUNNABLE; }
+void vcpu_unblock(struct vcpu *v) { (void)v; }
 void console_guest_flush(struct domain *d) { (void)d; }
 __noreturn void arch_system_off(void) { abort(); }
 __noreturn void arch_system_reset(void) { abort(); }

@@ -24,6 +24,7 @@ static void do_hypercall(struct cpu_regs *f, struct vcpu *v)
 {
     uint64_t nr = f->x[16];
     struct hypercall_args a = { { f->x[0], f->x[1], f->x[2], f->x[3], f->x[4] } };
+    this_cpu()->hc_irqs_masked = (f->cpsr & PSR_I) != 0;
     long rc = hypercall_dispatch(nr, &a, v->domain->is_privileged);
 
     f->x[0] = (uint64_t)rc;
